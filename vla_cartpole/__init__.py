@@ -1,0 +1,5 @@
+__version__ = "0.1.0"
+
+from .env import MiniCartPoleVisionEnv, MiniCartPoleVisionVectorEnv
+from .model import MiniVLA
+from .text import make_bow_batch, make_bow_instruction
