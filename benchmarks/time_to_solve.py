@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from vla_cartpole.env import MiniCartPoleVisionVectorEnv
-from vla_cartpole.evaluation import evaluate_model
+from vla_cartpole.eval import evaluate_model
 from vla_cartpole.model import MiniVLA, seed_everything
 from vla_cartpole.text import make_bow_instruction
 from vla_cartpole.train import EpisodeTracker, Rollout, collect_rollout, make_config, make_optimizer, run_training, update
