@@ -26,5 +26,7 @@ def test_shipped_weights_reproduce_their_recorded_evaluation():
     result = evaluate_model(env, model, cfg["instruction"], recorded["episodes"], seed=recorded["seed"])
     assert result["lengths"] == recorded["lengths"]
     assert abs(result["avg_reward"] - recorded["avg_reward"]) < 1e-3
-    # far better than chance: an untrained or random policy falls within a few dozen steps
-    assert result["avg_length"] > 100
+    # issue 4's bar: greedy mean length >= 195 over 20 seeded episodes (seeds 0-19, the CLI default).
+    # Measured 195.65 here, 193.8 over 100 episodes: a competent agent, not yet one that meets issue 3's bar.
+    assert recorded["episodes"] == 20 and recorded["seed"] == 0
+    assert result["avg_length"] >= 195
