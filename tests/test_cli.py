@@ -43,6 +43,8 @@ def test_train_cli_tiny_run(tmp_path):
     (["--preset", "tpu"], "invalid choice"),
     (["--gamma", "2"], "gamma must be in (0, 1]"),
     (["--lr", "-1"], "lr must be a positive number"),
+    (["--device", "cuda:7"] if not torch.cuda.is_available() else ["--device", "nonsense"], "device"),
+    (["--instruction", "   "], "at least one word"),
 ])
 def test_train_cli_bad_options(tmp_path, args, message):
     out = run(["vla_cartpole.train", *args], tmp_path)
