@@ -1,0 +1,112 @@
+"""Throughput of the pixel CartPole: measured figures for the available device, printed as tables.
+
+    python benchmarks/throughput.py [--section env|train|ddp|all] [--num-envs 256 1000] [--frame-stack 1 2]
+                                    [--device cpu|cuda] [--threads T] [--steps 20]
+
+--section env    env-only frames/s (physics + rendering, no model): the NumPy vector env
+                 (MiniCartPoleVisionVectorEnv, host memory) and the torch env (TorchCartPoleVectorEnv, frames as
+                 tensors on --device), side by side with their ratio, for every N and frame stack asked for.
+--section train  full-training frames/s, NumPy env vs torch env           -- TO BE ADDED (trainer integration)
+--section ddp    full-training frames/s with 1 vs 2 ranks on the CPU      -- TO BE ADDED (torch.distributed)
+
+Both envs are asked for views of their frame buffers (copy=False), as a trainer copying into its own rollout buffer
+would. Each figure is the median of --repeats timed runs of --steps steps after two warm-up steps. On a GPU the
+torch env's timings synchronise the device before reading the clock. The issue's GPU target (>= 500,000 env
+frames/s, env < 5 % of a training step) is to be measured on a GPU machine: this prints the GPU rows only when
+a GPU is present.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import time
+
+import numpy as np
+import torch
+
+from vla_cartpole.env import MiniCartPoleVisionVectorEnv
+from vla_cartpole.torch_env import TorchCartPoleVectorEnv
+
+
+def _sync(device: torch.device):
+    if device.type == "cuda": torch.cuda.synchronize(device)
+
+
+def env_frames_per_second(make_env, num_envs: int, steps: int, repeats: int, device: torch.device | None = None,
+                          seed: int = 0) -> float:
+    "Median env frames/s of `repeats` runs of `steps` steps with random actions (drawn beforehand, on the env's side)."
+    env = make_env()
+    env.reset(seed=seed)
+    actions = np.random.default_rng(seed).integers(0, 2, (steps + 2, num_envs))
+    if device is not None: actions = torch.from_numpy(actions).to(device)   # the torch env gets tensors on its device
+    env.step(actions[0]); env.step(actions[1])                             # warm-up
+    rates = []
+    for _ in range(repeats):
+        if device is not None: _sync(device)
+        t0 = time.perf_counter()
+        for a in actions[2:]: env.step(a)
+        if device is not None: _sync(device)
+        rates.append(steps * num_envs / (time.perf_counter() - t0))
+    env.close()
+    return statistics.median(rates)
+
+
+def section_env(args, device: torch.device):
+    print(f"\n== env only: frames/s with rendering, copy=False (median of {args.repeats} x {args.steps} steps)")
+    header = f"{'N':>6} {'k':>3}  {'NumPy env (CPU)':>16}  {f'torch env ({device.type})':>18}  {'torch / NumPy':>13}"
+    print(header); print("-" * len(header))
+    rows = []
+    for n in args.num_envs:
+        for k in args.frame_stack:
+            np_fps = env_frames_per_second(lambda: MiniCartPoleVisionVectorEnv(n, frame_stack=k, copy=False), n,
+                                           args.steps, args.repeats)
+            t_fps = env_frames_per_second(lambda: TorchCartPoleVectorEnv(n, frame_stack=k, copy=False, device=device), n,
+                                          args.steps, args.repeats, device=device)
+            rows.append((n, k, np_fps, t_fps))
+            print(f"{n:>6} {k:>3}  {np_fps:>16,.0f}  {t_fps:>18,.0f}  {t_fps / np_fps:>12.2f}x", flush=True)
+    if device.type != "cuda":
+        print("GPU (cuda) rows: to be measured on a GPU machine (target >= 500,000 env frames/s at N = 1000)")
+    return rows
+
+
+def section_train(args, device: torch.device):
+    # TO BE ADDED with the trainer integration (issue 8): full-training frames/s (collect + update) for the NumPy env vs
+    # the torch env on `device`, and the env's share of a training step (GPU target: < 5 %). Keep the output format of
+    # section_env: one row per configuration, measured figures only.
+    print("\n== full training: to be added with the trainer integration (NumPy env vs torch env, env share of a step)")
+
+
+def section_ddp(args, device: torch.device):
+    # TO BE ADDED with distributed training (issue 8): full-training frames/s with 1 vs 2 ranks on the CPU
+    # (torchrun --nproc-per-node 1|2 -m vla_cartpole.train ...), and the speed-up.
+    print("\n== 1 vs 2 ranks: to be added with distributed training (torchrun, gloo on the CPU)")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--section", choices=("env", "train", "ddp", "all"), default="env")
+    p.add_argument("--num-envs", type=int, nargs="+", default=[256, 1000])
+    p.add_argument("--frame-stack", type=int, nargs="+", default=[1, 2])
+    p.add_argument("--device", default=None, help="the torch env's device (default: cuda if available, else cpu)")
+    p.add_argument("--threads", type=int, default=None,
+                   help="torch intra-op threads (default: 1 on the CPU, like the single-threaded NumPy env; torch's default on a GPU)")
+    p.add_argument("--steps", type=int, default=20, help="timed steps per run")
+    p.add_argument("--repeats", type=int, default=3, help="timed runs per figure (the median is printed)")
+    args = p.parse_args()
+    device = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    if args.threads is not None: torch.set_num_threads(args.threads)
+    elif device.type == "cpu": torch.set_num_threads(1)
+    print(f"torch {torch.__version__}, numpy {np.__version__}, {platform.processor() or platform.machine()}, "
+          f"{os.cpu_count()} CPUs visible, load average {os.getloadavg()[0]:.2f}")
+    print(f"torch env device: {device}" + (f" ({torch.cuda.get_device_name(device)})" if device.type == "cuda" else "")
+          + f"; torch threads: {torch.get_num_threads()} (intra-op), {torch.get_num_interop_threads()} (inter-op); "
+          f"the NumPy env is single-threaded")
+    if args.section in ("env", "all"): section_env(args, device)
+    if args.section in ("train", "all"): section_train(args, device)
+    if args.section in ("ddp", "all"): section_ddp(args, device)
+
+
+if __name__ == "__main__":
+    main()
