@@ -6,8 +6,9 @@
 --section env    env-only frames/s (physics + rendering, no model): the NumPy vector env
                  (MiniCartPoleVisionVectorEnv, host memory) and the torch env (TorchCartPoleVectorEnv, frames as
                  tensors on --device), side by side with their ratio, for every N and frame stack asked for.
---section train  full-training frames/s, NumPy env vs torch env           -- TO BE ADDED (trainer integration)
---section ddp    full-training frames/s with 1 vs 2 ranks on the CPU      -- TO BE ADDED (torch.distributed)
+--section train  full-training frames/s of the default preset with the NumPy env vs the torch env, and the env's
+                 share of a training step (learner frames/s divided by env-only frames/s at the same N)
+--section ddp    full-training frames/s with 1 vs 2 ranks on the CPU (torchrun --standalone, gloo), same total envs
 
 Both envs are asked for views of their frame buffers (copy=False), as a trainer copying into its own rollout buffer
 would. Each figure is the median of --repeats timed runs of --steps steps after two warm-up steps. On a GPU the
@@ -71,17 +72,52 @@ def section_env(args, device: torch.device):
     return rows
 
 
+def _train_fps(device: torch.device, env_backend: str, frames: int, threads: int) -> float:
+    "Learner frames/s of the default recipe (collection + update) for `frames` frames, in this process."
+    import tempfile
+    from vla_cartpole.train import make_config, run_training
+    with tempfile.TemporaryDirectory() as tmp:
+        cfg = make_config(None, device=str(device), env_backend=env_backend, max_frames=frames, max_minutes=None,
+                          eval_every_steps=10 * frames, checkpoint_every_steps=10 * frames, progress=False, threads=threads,
+                          save_path=f"{tmp}/model", checkpoint_dir=f"{tmp}/ckpt", log_dir=None)
+        res = run_training(cfg)
+    return res.frames / res.seconds
+
+
 def section_train(args, device: torch.device):
-    # TO BE ADDED with the trainer integration (issue 8): full-training frames/s (collect + update) for the NumPy env vs
-    # the torch env on `device`, and the env's share of a training step (GPU target: < 5 %). Keep the output format of
-    # section_env: one row per configuration, measured figures only.
-    print("\n== full training: to be added with the trainer integration (NumPy env vs torch env, env share of a step)")
+    "Full-training frames/s of the default preset, NumPy env vs torch env, and the env's share of a training step."
+    from vla_cartpole.train import make_config
+    cfg = make_config(None, device=str(device))
+    threads = args.threads or (os.cpu_count() if device.type == "cpu" else None)
+    print(f"\n== full training ({cfg.algo.upper()}, {cfg.encoder} encoder, k={cfg.frame_stack}, {cfg.num_envs} envs x "
+          f"{cfg.rollout_steps} steps, {args.train_frames:,} frames, {threads} threads): learner frames/s")
+    header = f"{'env backend':>12}  {'train frames/s':>15}  {'env-only frames/s':>18}  {'env share of a step':>20}"
+    print(header); print("-" * len(header))
+    for backend, make in (("numpy", lambda: MiniCartPoleVisionVectorEnv(cfg.num_envs, frame_stack=cfg.frame_stack, copy=False)),
+                          ("torch", lambda: TorchCartPoleVectorEnv(cfg.num_envs, frame_stack=cfg.frame_stack, copy=False, device=device))):
+        fps = _train_fps(device, backend, args.train_frames, threads)
+        env_fps = env_frames_per_second(make, cfg.num_envs, args.steps, args.repeats, device=device if backend == "torch" else None)
+        print(f"{backend:>12}  {fps:>15,.0f}  {env_fps:>18,.0f}  {100 * fps / env_fps:>19.1f}%", flush=True)
+    if device.type != "cuda": print("GPU rows: to be measured on a GPU machine (target: env < 5 % of a training step)")
 
 
 def section_ddp(args, device: torch.device):
-    # TO BE ADDED with distributed training (issue 8): full-training frames/s with 1 vs 2 ranks on the CPU
-    # (torchrun --nproc-per-node 1|2 -m vla_cartpole.train ...), and the speed-up.
-    print("\n== 1 vs 2 ranks: to be added with distributed training (torchrun, gloo on the CPU)")
+    "Full-training frames/s with 1 and 2 ranks (torchrun, gloo) on the CPU, same total environments."
+    import re, subprocess, sys, tempfile
+    print(f"\n== torchrun on the CPU: default preset, {args.train_frames:,} frames, total {os.cpu_count()} threads shared by the ranks")
+    header = f"{'ranks':>6}  {'threads/rank':>12}  {'train frames/s':>15}  {'vs 1 rank':>10}"
+    print(header); print("-" * len(header))
+    base = None
+    for ranks in (1, 2):
+        with tempfile.TemporaryDirectory() as tmp:
+            cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", str(ranks), "-m", "vla_cartpole.train",
+                   "--device", "cpu", "--max-frames", str(args.train_frames), "--max-minutes", "60", "--eval-every-steps", str(10 * args.train_frames),
+                   "--checkpoint-every-steps", str(10 * args.train_frames), "--progress", "false", "--plot", ""]
+            out = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True, env={**os.environ, "OMP_NUM_THREADS": str(max(1, os.cpu_count() // ranks))})
+        m = re.search(r"\(([\d,]+) frames/s\)", out.stdout)
+        if out.returncode or not m: print(f"{ranks:>6}  failed: {out.stderr.strip().splitlines()[-1:]}"); continue
+        fps = float(m.group(1).replace(",", "")); base = base or fps
+        print(f"{ranks:>6}  {max(1, os.cpu_count() // ranks):>12}  {fps:>15,.0f}  {fps / base:>9.2f}x", flush=True)
 
 
 def main():
@@ -94,6 +130,7 @@ def main():
                    help="torch intra-op threads (default: 1 on the CPU, like the single-threaded NumPy env; torch's default on a GPU)")
     p.add_argument("--steps", type=int, default=20, help="timed steps per run")
     p.add_argument("--repeats", type=int, default=3, help="timed runs per figure (the median is printed)")
+    p.add_argument("--train-frames", type=int, default=8192, help="frames per full-training measurement (train and ddp sections)")
     args = p.parse_args()
     device = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
     if args.threads is not None: torch.set_num_threads(args.threads)
