@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 from pathlib import Path
@@ -153,8 +154,7 @@ def user_errors(main):
         except USER_ERRORS as e:
             print(f"error: {e}", file=sys.stderr)
             return 1
-    wrapper.__doc__, wrapper.__name__ = main.__doc__, main.__name__
-    return wrapper
+    return functools.update_wrapper(wrapper, main)   # name, docstring, module, signature: main's (help, docs)
 
 @user_errors
 def eval_main(argv: list[str] | None = None) -> int:
