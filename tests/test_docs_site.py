@@ -220,7 +220,9 @@ def test_player_animation_plays(site, server, browser):
         n_frames = int(slider.get_attribute("max"))
         assert n_frames >= 10, f"the animation has only {n_frames + 1} frames"
         p.locator(".animation button[title='Play']").first.click()
-        p.wait_for_function("([el, s]) => el.src !== s", arg=[img.element_handle(), frame0], timeout=5000)
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+        try: p.wait_for_function("([el, s]) => el.src !== s", arg=[img.element_handle(), frame0], timeout=5000)
+        except PlaywrightTimeout: pytest.fail("the animation's frame did not change within 5 s of clicking play")
         p.wait_for_timeout(500)
         later = img.get_attribute("src")
         assert later != frame0 and int(slider.input_value()) > 0, "the frame did not change after clicking play"
