@@ -69,6 +69,13 @@ def _execute_one(src: Path, dst: Path, skip_flags: list[str]):
     from nbdev.process import extract_directives
     os.environ["IN_TEST"] = "1"
     if str(ROOT) not in sys.path: sys.path.insert(0, str(ROOT))
+    # n_workers notebooks run at once: one torch/OpenMP thread each. Oversubscribed cores make torch
+    # 5-10x slower on a busy 2-core machine (measured), and the outputs do not depend on it.
+    os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = "1"
+    try:
+        import torch
+        torch.set_num_threads(1)
+    except ImportError: pass
     nb = read_nb(src)
     flags = set(skip_flags)
 
@@ -128,12 +135,15 @@ def process(stage: Path, n_workers: int = 2) -> Path:
         warnings.simplefilter("ignore")
         nbdev_sidebar.__wrapped__(path=stage)             # stage/sidebar.yml from the notebooks present
     # proc_nbs runs in spawned workers: silence nbdev's "cells containing imports and other code" advice there
-    old = os.environ.get("PYTHONWARNINGS")
-    os.environ["PYTHONWARNINGS"] = "ignore::UserWarning"
+    # (and, as in `execute`, one torch/OpenMP thread per worker)
+    keys = ("PYTHONWARNINGS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+    old = {k: os.environ.get(k) for k in keys}
+    os.environ.update(PYTHONWARNINGS="ignore::UserWarning", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     try: return proc_nbs(stage, n_workers=n_workers, force=True)
     finally:
-        if old is None: os.environ.pop("PYTHONWARNINGS", None)
-        else: os.environ["PYTHONWARNINGS"] = old
+        for k, v in old.items():
+            if v is None: os.environ.pop(k, None)
+            else: os.environ[k] = v
 
 
 # ---------------------------------------------------------------- 3. render (nbconvert)
