@@ -261,9 +261,6 @@ def _exported(nb: Path) -> tuple[list[str], list[str]]:
 
 
 REF_NBS = [nb for nb in notebooks() if any(re.search(r"^#\|\s*default_exp", c, re.M) for c in _code_cells(nb))]
-# Notebooks owned by other in-flight work when the docs landed: missing examples there are reported
-# (xfail, with the names) rather than enforced. Take a notebook out of this set once it passes.
-EXAMPLES_PENDING = {"00_env", "07_training"}
 
 
 @pytest.mark.parametrize("nb", REF_NBS, ids=[nb.stem for nb in REF_NBS])
@@ -282,6 +279,4 @@ def test_every_export_has_an_example_or_test_in_its_notebook(nb):
     used = {n for n in names for src in code
             if re.search(rf"\b{n}\b", src) and not re.search(rf"^\s*(def|class)\s+{n}\b", src, re.M)}
     missing = sorted(set(names) - used)
-    if missing and nb.stem in EXAMPLES_PENDING:
-        pytest.xfail(f"{nb.name} (owned by in-flight work): no example or test yet for {missing}")
     assert not missing, f"{nb.name}: exported but never used in an example or test cell: {missing}"
