@@ -6,26 +6,29 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vla_cartpole.env import MiniCartPoleVisionEnv, MiniCartPoleVisionVectorEnv
+from vla_cartpole.tasks import HELD_OUT, TRAIN_INSTRUCTIONS
 from vla_cartpole.text import make_bow_instruction
 
 
 @settings(max_examples=25, deadline=None)
-@given(seed=st.integers(0, 2**31 - 1), actions=st.lists(st.integers(0, 1), min_size=1, max_size=60), stack=st.integers(1, 3))
-def test_env_any_action_sequence(seed, actions, stack):
+@given(seed=st.integers(0, 2**31 - 1), actions=st.lists(st.integers(0, 1), min_size=1, max_size=60), stack=st.integers(1, 3),
+       instruction=st.sampled_from([*TRAIN_INSTRUCTIONS, *HELD_OUT, "some words outside the task set"]))
+def test_env_any_action_sequence(seed, actions, stack, instruction):
     env = MiniCartPoleVisionEnv(max_episode_steps=50, frame_stack=stack)
-    obs, info = env.reset(seed=seed)
+    obs, info = env.reset(seed=seed, options={"instruction": instruction})
     for a in actions:
         obs, reward, terminated, truncated, info = env.step(a)
         assert env.observation_space.contains(obs)
-        assert all(math.isfinite(v) for v in info.values()) and 0.0 <= reward <= 2.0
+        assert all(math.isfinite(info[k]) for k in ("x", "x_dot", "theta", "theta_dot")) and 0.0 <= reward <= 2.0
+        assert info["instruction"] == instruction
         if terminated: assert reward == 0.0
-        if terminated or truncated: obs, info = env.reset()
+        if terminated or truncated: obs, info = env.reset(options={"instruction": instruction})
 
 
 @settings(max_examples=15, deadline=None)
 @given(seed=st.integers(0, 2**31 - 1), actions=st.lists(st.lists(st.integers(0, 1), min_size=3, max_size=3), min_size=1, max_size=40))
 def test_vector_env_any_action_sequence(seed, actions):
-    env = MiniCartPoleVisionVectorEnv(3, max_episode_steps=25, frame_stack=2)
+    env = MiniCartPoleVisionVectorEnv(3, max_episode_steps=25, frame_stack=2, instructions=list(TRAIN_INSTRUCTIONS))
     obs, _ = env.reset(seed=seed)
     for a in actions:
         obs, reward, terminated, truncated, info = env.step(np.array(a))
