@@ -58,6 +58,7 @@ class TrainConfig:
     relative: bool = False                    # the keypoint encoder also sees the pole relative to the cart (see the model)
     text_std: float | None = None             # scale of each word's initial vector (None: the default orthogonal init)
     word_dropout: float = 0.0                 # each step reads each word of its instruction with probability 1 − this
+    keep_side_words: bool = False             # word dropout never drops *left* or *right* (the words a mirror image swaps)
     zero_unseen_words: bool = False           # words no training instruction uses start at 0 (and stay there): unfamiliar words say nothing
     num_episodes: int | None = None          # stop after this many finished training episodes (None: no limit)
     num_envs: int = 16
@@ -115,7 +116,7 @@ PRESETS = {
 # what `multi_task` changes in any preset unless an option is given explicitly (each is explained below;
 # `relative` only with the keypoint encoder)
 MULTI_TASK = dict(film=True, start_x_spread=0.3, goal_shaping=0.5, frame_stack=4, goal_weight=3.0, mirror=True, relative=True, text_std=1.0,
-                  word_dropout=0.2, zero_unseen_words=True)
+                  word_dropout=0.2, keep_side_words=True, zero_unseen_words=True)
 
 # %% ../nbs/07_training.ipynb #d49c55fa
 def validate_config(cfg: TrainConfig) -> TrainConfig:
@@ -246,9 +247,10 @@ def policy(logits: torch.Tensor) -> Categorical:
 class TaskBows:
     """The bags of words of the training instructions; `bows(ids)` is what each sample reads (one shared vector for one
     instruction). With `word_dropout` each call of `ids` also drops every word with that probability (the whole
-    instruction when none is left), drawing from `generator`; an id then names the instruction and the words kept."""
+    instruction when none is left), drawing from `generator`; an id then names the instruction and the words kept.
+    Words in `keep_words` are never dropped."""
     def __init__(self, instructions, vocab_size: int = 1000, device=None, word_dropout: float = 0.0,
-                 generator: torch.Generator | None = None):
+                 generator: torch.Generator | None = None, keep_words=()):
         self.instructions = list(instructions)
         self.index = {t: i for i, t in enumerate(self.instructions)}
         self.table = make_bow_batch(self.instructions, vocab_size).to(device)
@@ -260,6 +262,7 @@ class TaskBows:
         if word_dropout and self.width > 40:
             raise ValueError(f"word_dropout needs instructions of at most 40 words, got one of {self.width}")
         self.valid = torch.tensor([[i < len(w) for i in range(self.width)] for w in words])
+        self.kept = torch.tensor([[i < len(w) and w[i] in keep_words for i in range(self.width)] for w in words])
         self.buckets = torch.tensor([[word_bucket(w[i], vocab_size) if i < len(w) else 0 for i in range(self.width)]
                                      for w in words], device=device)
 
@@ -268,7 +271,7 @@ class TaskBows:
         if len(self.instructions) == 1 and not self.word_dropout: return torch.zeros(env.num_envs, dtype=torch.long)
         ids = torch.tensor([self.index[t] for t in env.instruction])
         if not self.word_dropout: return ids
-        keep = (torch.rand(len(ids), self.width, generator=self.generator) >= self.word_dropout) & self.valid[ids]
+        keep = ((torch.rand(len(ids), self.width, generator=self.generator) >= self.word_dropout) | self.kept[ids]) & self.valid[ids]
         none = ~keep.any(1)
         keep[none] = self.valid[ids[none]]
         return ids << self.width | (keep.long() << torch.arange(self.width)).sum(1)
@@ -572,7 +575,8 @@ def run_training(cfg: TrainConfig, model: MiniVLA | None = None) -> TrainResult:
         res.evals, res.solved_at = list(st["evals"]), st["solved_at"]
         res.episode_rewards, res.episode_lengths = st["episode_rewards"].tolist(), st["episode_lengths"].tolist()
         torch.set_rng_state(mine["torch_rng"]); gen.set_state(mine["update_rng"])
-    bows = TaskBows(train_instructions(cfg), model.vocab_size, device, cfg.word_dropout, gen)
+    bows = TaskBows(train_instructions(cfg), model.vocab_size, device, cfg.word_dropout, gen,
+                    keep_words=("left", "right") if cfg.keep_side_words else ())
     on_device = cfg.env_backend == "torch" or (cfg.env_backend == "auto" and device.type != "cpu")
     env_kw = dict(frame_stack=cfg.frame_stack, copy=False, instructions=bows.instructions, start_x_spread=cfg.start_x_spread)
     env = (TorchCartPoleVectorEnv(n, cfg.max_steps, device=device, **env_kw) if on_device
