@@ -116,7 +116,7 @@ PRESETS = {
 # what `multi_task` changes in any preset unless an option is given explicitly (each is explained below;
 # `relative` only with the keypoint encoder)
 MULTI_TASK = dict(film=True, start_x_spread=0.3, goal_shaping=0.5, frame_stack=4, goal_weight=3.0, mirror=True, relative=True, text_std=1.0,
-                  word_dropout=0.2, keep_side_words=True, zero_unseen_words=True)
+                  word_dropout=0.2, zero_unseen_words=True)
 
 # %% ../nbs/07_training.ipynb #d49c55fa
 def validate_config(cfg: TrainConfig) -> TrainConfig:
