@@ -10,8 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 
 # %% auto #0
-__all__ = ['GOAL_KINDS', 'GOALS', 'DEFAULT_INSTRUCTION', 'TRAIN_INSTRUCTIONS', 'HELD_OUT', 'SUCCESS_WINDOW', 'TOLERANCE', 'Goal',
-           'normalise', 'goal_for', 'mirror_instruction', 'goal_error', 'episode_success']
+__all__ = ['GOAL_KINDS', 'GOALS', 'DEFAULT_INSTRUCTION', 'TRAIN_INSTRUCTIONS', 'HELD_OUT', 'MIRROR_WORDS', 'SUCCESS_WINDOW',
+           'TOLERANCE', 'Goal', 'normalise', 'goal_for', 'mirror_instruction', 'goal_error', 'episode_success']
 
 # %% ../nbs/00_tasks.ipynb #e4e02ee1
 GOAL_KINDS = ("position", "velocity")
@@ -71,11 +71,11 @@ def goal_for(instruction: str) -> Goal | None:
     name = TRAIN_INSTRUCTIONS.get(text) or HELD_OUT.get(text)
     return None if name is None else GOALS[name]
 
-_MIRROR_WORDS = {"left": "right", "right": "left"}
+MIRROR_WORDS = {"left": "right", "right": "left"}   # what a mirror image swaps
 
 def mirror_instruction(instruction: str) -> str:
     "The instruction for the mirror-image task: *left* and *right* swapped (a trainer uses it with mirrored pictures)."
-    return " ".join(_MIRROR_WORDS.get(w, w) for w in normalise(instruction).split())
+    return " ".join(MIRROR_WORDS.get(w, w) for w in normalise(instruction).split())
 
 # %% ../nbs/00_tasks.ipynb #9f27d6ee
 SUCCESS_WINDOW = 100                                   # steps at the end of an episode the goal is judged on

@@ -33,7 +33,7 @@ from .torch_env import TorchCartPoleVectorEnv
 from .eval import evaluate_model, evaluate_tasks
 from .gae import compute_gae_batch, compute_returns
 from .model import ENCODERS, MiniVLA, pick_device, seed_everything
-from .tasks import TRAIN_INSTRUCTIONS, mirror_instruction
+from .tasks import MIRROR_WORDS, TRAIN_INSTRUCTIONS, mirror_instruction
 from .text import make_bow_batch, make_bow_instruction, word_bucket
 
 # %% auto #0
@@ -576,7 +576,7 @@ def run_training(cfg: TrainConfig, model: MiniVLA | None = None) -> TrainResult:
         res.episode_rewards, res.episode_lengths = st["episode_rewards"].tolist(), st["episode_lengths"].tolist()
         torch.set_rng_state(mine["torch_rng"]); gen.set_state(mine["update_rng"])
     bows = TaskBows(train_instructions(cfg), model.vocab_size, device, cfg.word_dropout, gen,
-                    keep_words=("left", "right") if cfg.keep_side_words else ())
+                    keep_words=tuple(MIRROR_WORDS) if cfg.keep_side_words else ())
     on_device = cfg.env_backend == "torch" or (cfg.env_backend == "auto" and device.type != "cpu")
     env_kw = dict(frame_stack=cfg.frame_stack, copy=False, instructions=bows.instructions, start_x_spread=cfg.start_x_spread)
     env = (TorchCartPoleVectorEnv(n, cfg.max_steps, device=device, **env_kw) if on_device
