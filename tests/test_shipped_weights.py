@@ -2,8 +2,7 @@
 import pytest
 
 from vla_cartpole.checkpoint import load_pretrained, pretrained_dir
-from vla_cartpole.env import MiniCartPoleVisionVectorEnv
-from vla_cartpole.eval import evaluate_model
+from vla_cartpole.eval import env_for, evaluate_model
 
 pytestmark = pytest.mark.skipif(not (pretrained_dir() / "cartpole.json").exists(), reason="no shipped weights in this checkout")
 
@@ -22,7 +21,7 @@ def test_shipped_weights_are_small_fp16_and_documented():
 def test_shipped_weights_reproduce_their_recorded_evaluation():
     model, cfg = load_pretrained()
     recorded = cfg["provenance"]["evaluation"]
-    env = MiniCartPoleVisionVectorEnv(20, frame_stack=model.frame_stack)
+    env = env_for(model, 20)
     result = evaluate_model(env, model, cfg["instruction"], recorded["episodes"], seed=recorded["seed"])
     assert result["lengths"] == recorded["lengths"]
     assert abs(result["avg_reward"] - recorded["avg_reward"]) < 1e-3

@@ -20,8 +20,8 @@ from .tasks import DEFAULT_INSTRUCTION, goal_for, normalise
 __all__ = ['GRAVITY', 'CART_MASS', 'POLE_MASS', 'POLE_HALF_LENGTH', 'FORCE_MAG', 'DT', 'THETA_LIMIT', 'X_LIMIT', 'RESET_NOISE',
            'SPEED_SCALE', 'HEIGHT', 'WIDTH', 'CART_W', 'CART_H', 'CART_TOP', 'POLE_LEN', 'POLE_THICK', 'POLE_TOP',
            'CENTER_COL', 'PX_PER_M', 'RESET_OPTIONS', 'ENV_ID', 'physics_step', 'is_terminated', 'goal_bonus',
-           'shaped_reward', 'cart_columns', 'render_frames', 'mirror_frames', 'obs_shape', 'MiniCartPoleVisionEnv',
-           'InstructedEnvs', 'MiniCartPoleVisionVectorEnv', 'reference_rollout']
+           'shaped_reward', 'cart_columns', 'render_frames', 'mirror_frames', 'obs_shape', 'stack_span',
+           'MiniCartPoleVisionEnv', 'InstructedEnvs', 'MiniCartPoleVisionVectorEnv', 'reference_rollout']
 
 # %% ../nbs/00a_env.ipynb #6b2b45ed
 GRAVITY, CART_MASS, POLE_MASS, POLE_HALF_LENGTH = 9.8, 1.0, 0.1, 0.5
@@ -122,6 +122,10 @@ def obs_shape(frame_stack: int = 1) -> tuple:
     "Observation shape for a stack of `frame_stack` frames."
     return (HEIGHT, WIDTH, 3) if frame_stack == 1 else (frame_stack, HEIGHT, WIDTH, 3)
 
+def stack_span(frame_stack: int = 1, frame_stride: int = 1) -> int:
+    "How many consecutive frames an env keeps to show `frame_stack` of them, `frame_stride` steps apart."
+    return (frame_stack - 1) * frame_stride + 1
+
 def _check_positive_int(name, value):
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
@@ -168,20 +172,21 @@ def _goal_params(goals) -> tuple[np.ndarray, np.ndarray]:
             np.array([float(g is not None and g.kind == "velocity") for g in goals]))
 
 class MiniCartPoleVisionEnv(gym.Env):
-    "CartPole whose observations are 64×256 RGB pictures (a stack of `frame_stack` of them)."
+    "CartPole whose observations are 64×256 RGB pictures (a stack of `frame_stack` of them, `frame_stride` steps apart)."
     metadata = {"render_modes": ["rgb_array"], "render_fps": 50}
 
     def __init__(self, max_episode_steps: int = 200, render_mode: str | None = "rgb_array", frame_stack: int = 1,
-                 instruction: str = DEFAULT_INSTRUCTION):
+                 instruction: str = DEFAULT_INSTRUCTION, frame_stride: int = 1):
         self.max_episode_steps = _check_positive_int("max_episode_steps", max_episode_steps)
         self.frame_stack = _check_positive_int("frame_stack", frame_stack)
+        self.frame_stride = _check_positive_int("frame_stride", frame_stride)
         self.render_mode = _check_render_mode(render_mode)
         self.default_instruction = _check_instruction(instruction)
         self.observation_space = spaces.Box(0, 255, obs_shape(self.frame_stack), np.uint8)
         self.action_space = spaces.Discrete(2)
         self.state = np.zeros(4)
         self.steps = 0
-        self._frames = np.full((self.frame_stack, HEIGHT, WIDTH, 3), 255, np.uint8)
+        self._frames = np.full((stack_span(self.frame_stack, self.frame_stride), HEIGHT, WIDTH, 3), 255, np.uint8)
         self._set_instruction(self.default_instruction)
 
     def _set_instruction(self, text: str):
@@ -189,7 +194,7 @@ class MiniCartPoleVisionEnv(gym.Env):
         self._goal = _goal_params([self.goal])
 
     def _obs(self):
-        return self._frames[0].copy() if self.frame_stack == 1 else self._frames.copy()
+        return self._frames[-1].copy() if self.frame_stack == 1 else self._frames[::self.frame_stride].copy()
 
     def _info(self):
         info = {k: float(v[0]) for k, v in _state_info(self.state[None]).items()}
@@ -232,12 +237,12 @@ def _generator_from_state(state: dict) -> np.random.Generator:
     bitgen.state = state
     return np.random.Generator(bitgen)
 
-def _check_env_state(d: dict, num_envs: int, frame_stack: int) -> None:
-    "Raise `ValueError` unless `d` is a vector env `state_dict` for `num_envs` envs stacking `frame_stack` frames."
-    want = dict(state=(num_envs, 4), steps=(num_envs,), stack=(num_envs, frame_stack, HEIGHT, WIDTH, 3))
+def _check_env_state(d: dict, num_envs: int, frame_stack: int, frame_stride: int = 1) -> None:
+    "Raise `ValueError` unless `d` is a vector env `state_dict` for `num_envs` envs stacking `frame_stack` frames `frame_stride` apart."
+    want = dict(state=(num_envs, 4), steps=(num_envs,), stack=(num_envs, stack_span(frame_stack, frame_stride), HEIGHT, WIDTH, 3))
     got = {k: tuple(np.shape(d.get(k))) for k in want}
     if got != want or len(d.get("rngs", ())) != num_envs:
-        raise ValueError(f"env state does not fit this env (num_envs={num_envs}, frame_stack={frame_stack}): "
+        raise ValueError(f"env state does not fit this env (num_envs={num_envs}, frame_stack={frame_stack}, frame_stride={frame_stride}): "
                          f"expected shapes {want} and {num_envs} generators, got {got}")
 
 def _vector_seeds(seed, rngs: list) -> list | None:
@@ -299,10 +304,11 @@ class MiniCartPoleVisionVectorEnv(InstructedEnvs, VectorEnv):
 
     def __init__(self, num_envs: int = 1, max_episode_steps: int = 200, frame_stack: int = 1,
                  render_mode: str | None = "rgb_array", copy: bool = True, instructions=(DEFAULT_INSTRUCTION,),
-                 start_x_spread: float = 0.0):
+                 start_x_spread: float = 0.0, frame_stride: int = 1):
         self.num_envs = _check_positive_int("num_envs", num_envs)
         self.max_episode_steps = _check_positive_int("max_episode_steps", max_episode_steps)
         self.frame_stack = _check_positive_int("frame_stack", frame_stack)
+        self.frame_stride = _check_positive_int("frame_stride", frame_stride)
         self.render_mode, self.copy = _check_render_mode(render_mode), copy
         self.single_observation_space = spaces.Box(0, 255, obs_shape(self.frame_stack), np.uint8)
         self.single_action_space = spaces.Discrete(2)
@@ -311,13 +317,16 @@ class MiniCartPoleVisionVectorEnv(InstructedEnvs, VectorEnv):
         n = self.num_envs
         self.state = np.zeros((n, 4))
         self.steps = np.zeros(n, np.int64)
-        self._stack = np.full((n, self.frame_stack, HEIGHT, WIDTH, 3), 255, np.uint8)
+        self._stack = np.full((n, stack_span(self.frame_stack, self.frame_stride), HEIGHT, WIDTH, 3), 255, np.uint8)
         self._rngs = [None] * n
         self._init_instructions(instructions, start_x_spread)
 
+    def _view(self, idx=slice(None)):
+        "The observations of environments `idx`: views into the frames kept."
+        return self._stack[idx, -1] if self.frame_stack == 1 else self._stack[idx, ::self.frame_stride]
+
     def _obs(self, idx=slice(None)):
-        obs = self._stack[idx, 0] if self.frame_stack == 1 else self._stack[idx]
-        return obs.copy() if self.copy else obs
+        return self._view(idx).copy() if self.copy else self._view(idx)
 
     def _info(self, state) -> dict:
         info = _state_info(state)
@@ -356,7 +365,7 @@ class MiniCartPoleVisionVectorEnv(InstructedEnvs, VectorEnv):
         if len(done) == 0: return self._obs(), reward, terminated, truncated, self._info(state)
         mask = np.zeros(self.num_envs, bool); mask[done] = True
         final_obs = np.full(self.num_envs, None, dtype=object)
-        for i in done: final_obs[i] = self._stack[i, 0].copy() if self.frame_stack == 1 else self._stack[i].copy()
+        for i in done: final_obs[i] = self._view(i).copy()
         final_info = self._info(state)
         self._reset_envs(done)
         info = self._info(self.state)
@@ -373,8 +382,8 @@ class MiniCartPoleVisionVectorEnv(InstructedEnvs, VectorEnv):
                     rngs=[None if r is None else r.bit_generator.state for r in self._rngs], **self._instruction_state())
 
     def load_state_dict(self, d: dict) -> np.ndarray:
-        "Restore what `state_dict` returned (into an env with the same `num_envs` and `frame_stack`); returns the observations."
-        _check_env_state(d, self.num_envs, self.frame_stack)
+        "Restore what `state_dict` returned (into an env with the same `num_envs`, `frame_stack` and `frame_stride`); returns the observations."
+        _check_env_state(d, self.num_envs, self.frame_stack, self.frame_stride)
         self.state, self.steps = np.array(d["state"], np.float64), np.array(d["steps"], np.int64)
         self._stack[:] = d["stack"]
         self._rngs = [None if s is None else _generator_from_state(s) for s in d["rngs"]]
@@ -387,11 +396,11 @@ if ENV_ID not in gym.registry:
     gym.register(id=ENV_ID, entry_point=MiniCartPoleVisionEnv, vector_entry_point=MiniCartPoleVisionVectorEnv)
 
 # %% ../nbs/00a_env.ipynb #1aed194d
-def reference_rollout(num_envs: int, steps: int, seed: int, frame_stack: int = 1, max_episode_steps: int = 200):
+def reference_rollout(num_envs: int, steps: int, seed: int, frame_stack: int = 1, max_episode_steps: int = 200, frame_stride: int = 1):
     "Roll out `num_envs` single `MiniCartPoleVisionEnv`s with random actions, resetting by hand (for tests)."
     rng = np.random.default_rng(seed + 10_000)
     actions = rng.integers(0, 2, (steps, num_envs))
-    envs = [MiniCartPoleVisionEnv(max_episode_steps, frame_stack=frame_stack) for _ in range(num_envs)]
+    envs = [MiniCartPoleVisionEnv(max_episode_steps, frame_stack=frame_stack, frame_stride=frame_stride) for _ in range(num_envs)]
     first = [e.reset(seed=seed + i) for i, e in enumerate(envs)]
     out = dict(actions=actions, obs=[np.stack([o for o, _ in first])], rewards=[], terminated=[], truncated=[], final_obs=[], x=[])
     for t in range(steps):

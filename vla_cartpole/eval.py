@@ -22,8 +22,8 @@ from .tasks import DEFAULT_INSTRUCTION, HELD_OUT, TRAIN_INSTRUCTIONS, episode_su
 from .text import make_bow_instruction
 
 # %% auto #0
-__all__ = ['UNRELATED', 'TARGETS', 'USER_ERRORS', 'greedy_actions', 'evaluate_model', 'format_evaluation', 'record_episode',
-           'task_rows', 'evaluate_tasks', 'format_task_table', 'resolve_weights', 'add_model_options',
+__all__ = ['UNRELATED', 'TARGETS', 'USER_ERRORS', 'greedy_actions', 'env_for', 'evaluate_model', 'format_evaluation',
+           'record_episode', 'task_rows', 'evaluate_tasks', 'format_task_table', 'resolve_weights', 'add_model_options',
            'model_from_args', 'user_errors', 'eval_main']
 
 # %% ../nbs/05_evaluation.ipynb #8c442db1
@@ -72,10 +72,17 @@ def _run_wave(env: MiniCartPoleVisionVectorEnv, model, bows: torch.Tensor, instr
         if not alive.any(): break
     return (ret[:n], length[:n], *_score(goals, xs[:, :n], vs[:, :n], length[:n], max_steps))
 
+def env_for(model: MiniVLA, num_envs: int = 1, max_episode_steps: int = 200, **kwargs) -> MiniCartPoleVisionVectorEnv:
+    "A vector env whose stacks look like the ones `model` was trained on: its `frame_stack`, its `frame_stride`."
+    return MiniCartPoleVisionVectorEnv(num_envs, max_episode_steps, frame_stack=model.frame_stack,
+                                       frame_stride=model.frame_stride, **kwargs)
+
 def _check_eval_env(env, model, max_steps):
-    env_k, env_max = env.unwrapped.frame_stack if hasattr(env, "unwrapped") else env.frame_stack, env.max_episode_steps
-    if env_k != model.frame_stack:
-        raise ValueError(f"the env stacks {env_k} frames but the model expects frame_stack={model.frame_stack}")
+    base, env_max = getattr(env, "unwrapped", env), env.max_episode_steps
+    env_k, env_s = base.frame_stack, getattr(base, "frame_stride", 1)
+    if (env_k, env_s) != (model.frame_stack, model.frame_stride):
+        raise ValueError(f"the env stacks {env_k} frames {env_s} step(s) apart but the model expects "
+                         f"frame_stack={model.frame_stack}, frame_stride={model.frame_stride}")
     max_steps = env_max if max_steps is None else max_steps
     if not 1 <= max_steps <= env_max:
         raise ValueError(f"max_steps must be between 1 and the env's max_episode_steps={env_max}, got {max_steps}")
@@ -141,7 +148,7 @@ def record_episode(model: MiniVLA, instruction: str = "keep the pole upright", s
                    max_steps: int = 200, policy: str = "greedy") -> dict:
     "Run one episode following `instruction` on a fresh single env: per-step arrays (frames, actions, rewards, values, probs, x, x_dot, theta) and its success."
     if policy not in ("greedy", "sample", "random"): raise ValueError(f"policy must be 'greedy', 'sample' or 'random', got {policy!r}")
-    env = MiniCartPoleVisionEnv(max_episode_steps=max_steps, frame_stack=model.frame_stack)
+    env = MiniCartPoleVisionEnv(max_episode_steps=max_steps, frame_stack=model.frame_stack, frame_stride=model.frame_stride)
     bow = make_bow_instruction(instruction, model.vocab_size)
     rng = np.random.default_rng(seed)
     obs, info = env.reset(seed=seed, options={"instruction": instruction})
@@ -184,7 +191,7 @@ def evaluate_tasks(model: MiniVLA, num_episodes: int = 100, seed: int = 0, max_s
     texts = [t for _, t, _ in rows for _ in range(num_episodes)]
     reads = [r for _, _, r in rows for _ in range(num_episodes)]
     seeds = [seed + i for _ in rows for i in range(num_episodes)]
-    env = MiniCartPoleVisionVectorEnv(min(num_envs, len(seeds)), max_steps, frame_stack=model.frame_stack, copy=False)
+    env = env_for(model, min(num_envs, len(seeds)), max_steps, copy=False)
     rewards, lengths, ok, err = _rollouts(env, model, texts, reads, seeds, max_steps)
     out = []
     for j, (group, text, _) in enumerate(rows):
@@ -279,7 +286,7 @@ def eval_main(argv: list[str] | None = None) -> int:
         result = evaluate_tasks(model, episodes, seed=args.seed, max_steps=args.max_steps)
         print(format_task_table(result))
     else:
-        env = MiniCartPoleVisionVectorEnv(min(episodes, 50), args.max_steps, frame_stack=model.frame_stack, copy=False)
+        env = env_for(model, min(episodes, 50), args.max_steps, copy=False)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             result = dict(instruction=instruction, **evaluate_model(env, model, instruction, episodes, seed=args.seed))

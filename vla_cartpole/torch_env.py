@@ -17,7 +17,7 @@ from gymnasium.utils import seeding
 from .env import (CART_H, CART_MASS, CART_TOP, CENTER_COL, DT, FORCE_MAG, GRAVITY, HEIGHT, POLE_HALF_LENGTH,
                               POLE_LEN, POLE_MASS, MiniCartPoleVisionVectorEnv, POLE_TOP, PX_PER_M, THETA_LIMIT, WIDTH, X_LIMIT, _CART_BAND, _CART_HI,
                               _CART_LO, _POLE_DC, _POLE_T, _check_actions, _check_positive_int, _check_render_mode,
-                              _check_env_state, _check_options, _generator_from_state, _sample_reset_state, _vector_seeds, obs_shape,
+                              _check_env_state, _check_options, _generator_from_state, _sample_reset_state, _vector_seeds, obs_shape, stack_span,
                               DEFAULT_INSTRUCTION, InstructedEnvs, goal_bonus)
 
 # %% auto #0
@@ -109,10 +109,11 @@ class TorchCartPoleVectorEnv(InstructedEnvs, VectorEnv):
 
     def __init__(self, num_envs: int = 1, max_episode_steps: int = 200, frame_stack: int = 1,
                  render_mode: str | None = "rgb_array", copy: bool = True, device: str | torch.device = "cpu",
-                 exact: bool = True, instructions=(DEFAULT_INSTRUCTION,), start_x_spread: float = 0.0):
+                 exact: bool = True, instructions=(DEFAULT_INSTRUCTION,), start_x_spread: float = 0.0, frame_stride: int = 1):
         self.num_envs = _check_positive_int("num_envs", num_envs)
         self.max_episode_steps = _check_positive_int("max_episode_steps", max_episode_steps)
         self.frame_stack = _check_positive_int("frame_stack", frame_stack)
+        self.frame_stride = _check_positive_int("frame_stride", frame_stride)
         self.render_mode, self.copy, self.exact = _check_render_mode(render_mode), copy, bool(exact)
         self.device = _torch_device(device)
         self.single_observation_space = spaces.Box(0, 255, obs_shape(self.frame_stack), np.uint8)
@@ -123,7 +124,7 @@ class TorchCartPoleVectorEnv(InstructedEnvs, VectorEnv):
         self.state = torch.zeros((n, 4), dtype=torch.float64, device=dev)
         self.steps = torch.zeros(n, dtype=torch.int64, device=dev)
         self._cos, self._sin = torch.ones(n, dtype=torch.float64, device=dev), torch.zeros(n, dtype=torch.float64, device=dev)
-        self._stack = torch.full((n, self.frame_stack, HEIGHT, WIDTH, 3), 255, dtype=torch.uint8, device=dev)
+        self._stack = torch.full((n, stack_span(self.frame_stack, self.frame_stride), HEIGHT, WIDTH, 3), 255, dtype=torch.uint8, device=dev)
         self._all = torch.ones(n, dtype=torch.bool, device=dev)
         self._rngs = [None] * n
         self._init_instructions(instructions, start_x_spread)
@@ -132,9 +133,11 @@ class TorchCartPoleVectorEnv(InstructedEnvs, VectorEnv):
     def _goal_to_device(self):
         self._target_t, self._moving_t = (torch.from_numpy(a).to(self.device) for a in (self._target, self._moving))
 
+    def _view(self):
+        return self._stack[:, -1] if self.frame_stack == 1 else self._stack[:, ::self.frame_stride]
+
     def _obs(self):
-        obs = self._stack[:, 0] if self.frame_stack == 1 else self._stack
-        return obs.clone() if self.copy else obs
+        return self._view().clone() if self.copy else self._view()
 
     def _info(self, state) -> dict:
         info = dict(x=state[:, 0].clone(), x_dot=state[:, 1].clone(), theta=state[:, 2].clone(), theta_dot=state[:, 3].clone(),
@@ -183,13 +186,13 @@ class TorchCartPoleVectorEnv(InstructedEnvs, VectorEnv):
         self.state, self.steps = state, steps
         if self.exact: self._cos, self._sin = (torch.from_numpy(np.stack([np.cos(host[:n]), np.sin(host[:n])])).to(self.device).unbind(0))
         else: self._cos, self._sin = torch.cos(state[:, 2]), torch.sin(state[:, 2])
-        band = self._stack.view(n, self.frame_stack, -1)[:, :, POLE_TOP * WIDTH * 3:(CART_TOP + CART_H) * WIDTH * 3]
-        for s in range(self.frame_stack - 1): band[:, s].copy_(band[:, s + 1])   # the margins are white in every frame
+        band = self._stack.view(n, self._stack.shape[1], -1)[:, :, POLE_TOP * WIDTH * 3:(CART_TOP + CART_H) * WIDTH * 3]
+        for s in range(self._stack.shape[1] - 1): band[:, s].copy_(band[:, s + 1])   # the margins are white in every frame
         torch_render_frames(state[:, 0], self._cos, self._sin, out=self._stack[:, -1], margins_white=True)
         done = np.flatnonzero(host[n:2 * n])
         if len(done) == 0: return self._obs(), reward, terminated, truncated, self._info(state)
         mask = terminated | truncated
-        finals = (self._stack[:, 0] if self.frame_stack == 1 else self._stack)[torch.from_numpy(done).to(self.device)]
+        finals = self._view()[torch.from_numpy(done).to(self.device)]
         final_obs = np.full(n, None, dtype=object)
         for j, i in enumerate(done): final_obs[i] = finals[j]
         final_info = self._info(state)
@@ -209,8 +212,8 @@ class TorchCartPoleVectorEnv(InstructedEnvs, VectorEnv):
                     **self._instruction_state())
 
     def load_state_dict(self, d: dict) -> torch.Tensor:
-        "Restore what `state_dict` returned — from this env or a NumPy env with the same `num_envs` and `frame_stack`; returns the observations."
-        _check_env_state(d, self.num_envs, self.frame_stack)
+        "Restore what `state_dict` returned — from this env or a NumPy env with the same `num_envs`, `frame_stack` and `frame_stride`; returns the observations."
+        _check_env_state(d, self.num_envs, self.frame_stack, self.frame_stride)
         self.state = torch.as_tensor(np.asarray(d["state"], np.float64), device=self.device).clone()
         self.steps = torch.as_tensor(np.asarray(d["steps"], np.int64), device=self.device).clone()
         self._stack.copy_(torch.as_tensor(np.asarray(d["stack"], np.uint8)))
@@ -223,9 +226,10 @@ class TorchCartPoleVectorEnv(InstructedEnvs, VectorEnv):
 # %% ../nbs/00b_torch_env.ipynb #5ad7f312
 def compare_with_numpy_env(num_envs: int = 8, steps: int = 100, seed: int = 3, frame_stack: int = 1,
                            max_episode_steps: int = 200, device="cpu", exact: bool = True, instructions=(DEFAULT_INSTRUCTION,),
-                           start_x_spread: float = 0.0) -> int:
+                           start_x_spread: float = 0.0, frame_stride: int = 1) -> int:
     "Step a `TorchCartPoleVectorEnv` and a `MiniCartPoleVisionVectorEnv` side by side; assert equal outputs, return how many episodes ended."
-    kw = dict(max_episode_steps=max_episode_steps, frame_stack=frame_stack, instructions=instructions, start_x_spread=start_x_spread)
+    kw = dict(max_episode_steps=max_episode_steps, frame_stack=frame_stack, instructions=instructions, start_x_spread=start_x_spread,
+              frame_stride=frame_stride)
     ref, env = MiniCartPoleVisionVectorEnv(num_envs, **kw), TorchCartPoleVectorEnv(num_envs, device=device, exact=exact, **kw)
     actions = np.random.default_rng(seed + 10_000).integers(0, 2, (steps, num_envs))
     def same(t, a, what):

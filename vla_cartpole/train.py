@@ -30,19 +30,19 @@ from torch.distributions import Categorical
 from .checkpoint import CheckpointError, atomic_write, check_writable, load_model, safe_torch_load, save_model
 from .env import MiniCartPoleVisionEnv, MiniCartPoleVisionVectorEnv, goal_bonus, mirror_frames
 from .torch_env import TorchCartPoleVectorEnv
-from .eval import evaluate_model, evaluate_tasks
+from .eval import env_for, evaluate_model, evaluate_tasks
 from .gae import compute_gae_batch, compute_returns
 from .model import ENCODERS, MiniVLA, pick_device, seed_everything
 from .tasks import MIRROR_WORDS, TRAIN_INSTRUCTIONS, mirror_instruction
 from .text import make_bow_batch, make_bow_instruction, word_bucket
 
 # %% auto #0
-__all__ = ['PRESETS', 'MULTI_TASK', 'TrainConfig', 'validate_config', 'new_model', 'train_instructions', 'make_config',
-           'make_optimizer', 'clip_gradients', 'Rollout', 'EpisodeTracker', 'TrainingDiverged', 'policy', 'TaskBows',
-           'collect_rollout', 'minibatch_loss', 'mirror_batch', 'update', 'ActorCritic', 'DistInfo', 'init_distributed',
-           'wrap_ddp', 'gather_to_main', 'from_main', 'parameters_digest', 'TrainResult', 'rank_state',
-           'save_training_state', 'check_outputs', 'load_training_state', 'run_training', 'MetricsLogger', 'train_vla',
-           'collect_episode', 'build_parser', 'main', 'summary']
+__all__ = ['PRESETS', 'MULTI_TASK', 'TrainConfig', 'validate_config', 'new_model', 'kept_words', 'train_instructions',
+           'make_config', 'make_optimizer', 'clip_gradients', 'Rollout', 'EpisodeTracker', 'TrainingDiverged', 'policy',
+           'TaskBows', 'collect_rollout', 'minibatch_loss', 'mirror_batch', 'update', 'ActorCritic', 'DistInfo',
+           'init_distributed', 'wrap_ddp', 'gather_to_main', 'from_main', 'parameters_digest', 'TrainResult',
+           'rank_state', 'save_training_state', 'check_outputs', 'load_training_state', 'run_training', 'MetricsLogger',
+           'train_vla', 'collect_episode', 'build_parser', 'main', 'summary']
 
 # %% ../nbs/07_training.ipynb #a58a212d
 @dataclass
@@ -59,6 +59,7 @@ class TrainConfig:
     text_std: float | None = None             # scale of each word's initial vector (None: the default orthogonal init)
     word_dropout: float = 0.0                 # each step reads each word of its instruction with probability 1 − this
     keep_side_words: bool = False             # word dropout never drops *left* or *right* (the words a mirror image swaps)
+    keep_words: str = ""                      # more words word dropout never drops, space-separated (e.g. "move moving")
     zero_unseen_words: bool = False           # words no training instruction uses start at 0 (and stay there): unfamiliar words say nothing
     num_episodes: int | None = None          # stop after this many finished training episodes (None: no limit)
     num_envs: int = 16
@@ -83,6 +84,7 @@ class TrainConfig:
     stop_when_solved: bool = True
     seed: int = 0
     frame_stack: int = 2                      # 4 for multi-task runs (see MULTI_TASK)
+    frame_stride: int = 1                     # the stacked frames are this many steps apart (3 for multi-task runs)
     encoder: str = "keypoints"                # "keypoints", "compact" or "spec" (see the model notebook)
     device: str | None = None                 # None: CUDA > MPS > CPU
     algo: str = "ppo"                         # "a2c" or "ppo"
@@ -116,7 +118,7 @@ PRESETS = {
 # what `multi_task` changes in any preset unless an option is given explicitly (each is explained below;
 # `relative` only with the keypoint encoder)
 MULTI_TASK = dict(film=True, start_x_spread=0.3, goal_shaping=0.5, frame_stack=4, goal_weight=3.0, mirror=True, relative=True, text_std=1.0,
-                  word_dropout=0.2, zero_unseen_words=True)
+                  word_dropout=0.2, zero_unseen_words=True, keep_side_words=True, frame_stride=3)
 
 # %% ../nbs/07_training.ipynb #d49c55fa
 def validate_config(cfg: TrainConfig) -> TrainConfig:
@@ -124,7 +126,7 @@ def validate_config(cfg: TrainConfig) -> TrainConfig:
     def need(ok, name, what):
         if not ok: raise ValueError(f"{name} must be {what}, got {getattr(cfg, name)!r}")
     for name in ("num_envs", "rollout_steps", "max_steps", "checkpoint_every_steps", "eval_every_steps",
-                 "eval_episodes", "solve_episodes", "frame_stack", "update_epochs", "minibatch_size"):
+                 "eval_episodes", "solve_episodes", "frame_stack", "frame_stride", "update_epochs", "minibatch_size"):
         v = getattr(cfg, name)
         need(isinstance(v, int) and not isinstance(v, bool) and v >= 1, name, "a positive integer")
     for name in ("num_episodes", "checkpoint_latest_every_steps", "max_frames", "threads"):
@@ -149,6 +151,7 @@ def validate_config(cfg: TrainConfig) -> TrainConfig:
     need(cfg.text_std is None or (isinstance(cfg.text_std, (int, float)) and 0 < cfg.text_std < math.inf), "text_std", "None or a positive number")
     need(isinstance(cfg.word_dropout, (int, float)) and not isinstance(cfg.word_dropout, bool) and 0 <= cfg.word_dropout < 1,
          "word_dropout", "a number in [0, 1)")
+    need(isinstance(cfg.keep_words, str), "keep_words", "a str of space-separated words")
     need(not cfg.relative or cfg.encoder == "keypoints", "relative", "False unless encoder='keypoints'")
     if cfg.device is not None:
         try: dev = torch.device(cfg.device)
@@ -160,11 +163,16 @@ def validate_config(cfg: TrainConfig) -> TrainConfig:
 
 def new_model(cfg: TrainConfig) -> MiniVLA:
     "The untrained model `cfg` asks for."
-    model = MiniVLA(frame_stack=cfg.frame_stack, encoder=cfg.encoder, film=cfg.film, relative=cfg.relative, text_std=cfg.text_std)
+    model = MiniVLA(frame_stack=cfg.frame_stack, encoder=cfg.encoder, film=cfg.film, relative=cfg.relative, text_std=cfg.text_std,
+                    frame_stride=cfg.frame_stride)
     if cfg.zero_unseen_words:   # their inputs are always 0 in training, so their gradients are too and they stay 0
         seen = make_bow_batch(train_instructions(cfg), model.vocab_size).sum(0) > 0
         with torch.no_grad(): model.text[0].weight[:, ~seen] = 0.0
     return model
+
+def kept_words(cfg: TrainConfig) -> tuple[str, ...]:
+    "The words word dropout never drops: *left* and *right* with `keep_side_words`, then those of `keep_words`."
+    return (tuple(MIRROR_WORDS) if cfg.keep_side_words else ()) + tuple(cfg.keep_words.lower().split())
 
 def train_instructions(cfg: TrainConfig) -> list[str]:
     "The instructions a run trains on: all of `TRAIN_INSTRUCTIONS` with `multi_task`, else just `instruction`."
@@ -550,11 +558,12 @@ def run_training(cfg: TrainConfig, model: MiniVLA | None = None) -> TrainResult:
     seed_everything(cfg.seed)                         # the same initial weights on every rank
     save_path = Path(cfg.save_path)
     if cfg.resume:
-        model, _ = load_model(save_path, expect=dict(frame_stack=cfg.frame_stack, encoder=cfg.encoder))
+        model, _ = load_model(save_path, expect=dict(frame_stack=cfg.frame_stack, frame_stride=cfg.frame_stride, encoder=cfg.encoder))
     elif model is None:
         model = new_model(cfg)
-    if model.frame_stack != cfg.frame_stack:
-        raise ValueError(f"the model has frame_stack={model.frame_stack} but the config asks for {cfg.frame_stack}")
+    for k in ("frame_stack", "frame_stride"):
+        if getattr(model, k) != getattr(cfg, k):
+            raise ValueError(f"the model has {k}={getattr(model, k)} but the config asks for {getattr(cfg, k)}")
     model.to(device).train()
     net = wrap_ddp(model, device, d)
     if d.world > 1: torch.manual_seed(cfg.seed + 1_000 * d.rank)   # each rank samples its own actions
@@ -576,12 +585,13 @@ def run_training(cfg: TrainConfig, model: MiniVLA | None = None) -> TrainResult:
         res.episode_rewards, res.episode_lengths = st["episode_rewards"].tolist(), st["episode_lengths"].tolist()
         torch.set_rng_state(mine["torch_rng"]); gen.set_state(mine["update_rng"])
     bows = TaskBows(train_instructions(cfg), model.vocab_size, device, cfg.word_dropout, gen,
-                    keep_words=tuple(MIRROR_WORDS) if cfg.keep_side_words else ())
+                    keep_words=kept_words(cfg))
     on_device = cfg.env_backend == "torch" or (cfg.env_backend == "auto" and device.type != "cpu")
-    env_kw = dict(frame_stack=cfg.frame_stack, copy=False, instructions=bows.instructions, start_x_spread=cfg.start_x_spread)
+    env_kw = dict(frame_stack=cfg.frame_stack, frame_stride=cfg.frame_stride, copy=False, instructions=bows.instructions,
+                  start_x_spread=cfg.start_x_spread)
     env = (TorchCartPoleVectorEnv(n, cfg.max_steps, device=device, **env_kw) if on_device
            else MiniCartPoleVisionVectorEnv(n, cfg.max_steps, **env_kw))
-    eval_env = MiniCartPoleVisionVectorEnv(cfg.eval_episodes, cfg.max_steps, frame_stack=cfg.frame_stack, copy=False)
+    eval_env = env_for(model, cfg.eval_episodes, cfg.max_steps, copy=False)
     obs, _ = env.reset(seed=cfg.seed * 100_003 + d.rank * n)   # distinct environment seeds on every rank
     buf = Rollout.empty(cfg.rollout_steps, n, env.single_observation_space.shape, device if on_device else None)
     tracker = EpisodeTracker(n, *((res.episode_rewards, res.episode_lengths) if d.main else ()))   # rank 0's episodes are the result's
@@ -665,8 +675,8 @@ def _evaluate_and_keep_best(model, cfg: TrainConfig, res: TrainResult, eval_env,
         save_model(model, _best_path(cfg), **_meta(cfg, res))   # the policy oscillates: keep its best moment
     if _is_solved(ev, cfg):
         if cfg.multi_task: confirm = _task_eval(model, cfg, max(20, math.ceil(cfg.solve_episodes / len(TRAIN_INSTRUCTIONS))), 2_000_000)
-        else: confirm = evaluate_model(MiniCartPoleVisionVectorEnv(50, cfg.max_steps, frame_stack=cfg.frame_stack, copy=False),
-                                       model, cfg.instruction, cfg.solve_episodes, seed=2_000_000)
+        else: confirm = evaluate_model(env_for(model, 50, cfg.max_steps, copy=False), model, cfg.instruction, cfg.solve_episodes,
+                                       seed=2_000_000)
         if _is_solved(confirm, cfg, cfg.solve_margin):
             res.solved_at = dict(frames=res.frames, minutes=round(res.seconds / 60, 2),
                                  **{k: confirm[k] for k in ("avg_length", "avg_reward", "min_task_success") if k in confirm})
@@ -764,7 +774,8 @@ def main(argv: list[str] | None = None) -> int:
     with torch.random.fork_rng(devices=[]):   # only counting: the run's own model is built after seeding
         n_params = sum(p.numel() for p in new_model(cfg).parameters())
     if rank == 0:
-        print(f"device {pick_device(cfg.device)} | {cfg.encoder} encoder, frame stack {cfg.frame_stack}, "
+        stride = f" every {cfg.frame_stride} steps" if cfg.frame_stride > 1 else ""
+        print(f"device {pick_device(cfg.device)} | {cfg.encoder} encoder, frame stack {cfg.frame_stack}{stride}, "
               f"{n_params:,} parameters | {cfg.algo.upper()}, {cfg.num_envs} envs × {cfg.rollout_steps} steps"
               + (f" | {world} ranks" if world > 1 else ""))
     try:
@@ -778,8 +789,7 @@ def main(argv: list[str] | None = None) -> int:
         dist.barrier()                 # nobody leaves while another rank may still be receiving from it
         if rank != 0: _leave_worker()
     if cfg.multi_task: final = _task_eval(res.model, cfg, 20, seed=0)
-    else: final = evaluate_model(MiniCartPoleVisionVectorEnv(50, cfg.max_steps, frame_stack=cfg.frame_stack, copy=False),
-                                 res.model, cfg.instruction, 100, seed=0)
+    else: final = evaluate_model(env_for(res.model, 50, cfg.max_steps, copy=False), res.model, cfg.instruction, 100, seed=0)
     res.final_eval = final
     print(summary(res))
     if args.plot:
