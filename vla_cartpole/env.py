@@ -52,10 +52,10 @@ SPEED_SCALE = 0.5   # m/s: a velocity goal's bonus falls by 0.5 per this much sp
 
 def _at_least_zero(y): return (y + abs(y)) * 0.5   # max(y, 0) in arithmetic; exactly y when y >= 0
 
-def goal_bonus(x, x_dot, target=0.0, moving=0.0):
-    "0.5·closeness to the goal, never below 0: `x` to `target` metres (scale `X_LIMIT`), or `x_dot` to `target` m/s where `moving` is 1. Arrays or tensors."
+def goal_bonus(x, x_dot, target=0.0, moving=0.0, speed_scale=SPEED_SCALE):
+    "0.5·closeness to the goal, never below 0: `x` to `target` metres (scale `X_LIMIT`), or `x_dot` to `target` m/s (scale `speed_scale`) where `moving` is 1. Arrays or tensors."
     near = _at_least_zero(0.5 * (1.0 - abs(x - target) / X_LIMIT))
-    fast = _at_least_zero(0.5 * (1.0 - abs(x_dot - target) / SPEED_SCALE))
+    fast = _at_least_zero(0.5 * (1.0 - abs(x_dot - target) / speed_scale))
     return near + moving * (fast - near)
 
 def shaped_reward(state: np.ndarray, terminated: np.ndarray, target=0.0, moving=0.0) -> np.ndarray:

@@ -28,12 +28,12 @@ from torch.nn.parallel import DistributedDataParallel
 from torch.distributions import Categorical
 
 from .checkpoint import CheckpointError, atomic_write, check_writable, load_model, safe_torch_load, save_model
-from .env import MiniCartPoleVisionEnv, MiniCartPoleVisionVectorEnv, goal_bonus, mirror_frames
+from .env import MiniCartPoleVisionEnv, MiniCartPoleVisionVectorEnv, SPEED_SCALE, goal_bonus, mirror_frames
 from .torch_env import TorchCartPoleVectorEnv
 from .eval import env_for, evaluate_model, evaluate_tasks
 from .gae import compute_gae_batch, compute_returns
 from .model import ENCODERS, MiniVLA, pick_device, seed_everything
-from .tasks import MIRROR_WORDS, TRAIN_INSTRUCTIONS, mirror_instruction
+from .tasks import GOALS, MIRROR_WORDS, TRAIN_INSTRUCTIONS, mirror_instruction
 from .text import make_bow_batch, make_bow_instruction, word_bucket
 
 # %% auto #0
@@ -50,10 +50,13 @@ class TrainConfig:
     "Everything `train_vla` needs. `None` for `actor_lr`/`critic_lr` means 'same as `lr`'."
     instruction: str = "keep the pole upright"
     multi_task: bool = False                  # train on every instruction of TRAIN_INSTRUCTIONS, drawn per env and episode
+    goals: str = ""                           # multi-task: only the instructions of these goals, space-separated (e.g. "move_left move_right")
     start_x_spread: float = 0.0               # training episodes start with the cart in ±this (m)
     film: bool = False                        # FiLM conditioning of the vision features on the text
     goal_shaping: float = 0.0                 # potential-based shaping toward the goal, learned rewards only
     goal_weight: float = 1.0                  # the goal bonus counts this many times in the learned rewards (env rewards unchanged)
+    speed_scale: float | None = None          # the extra goal_weight − 1 velocity bonuses fall by 0.5 per this much speed error (None: the env's)
+    finite_moving: bool = False               # velocity goals end at the time limit (no bootstrap there): no track lets a cart move forever
     mirror: bool = False                      # learn from mirror images too: half of each minibatch flipped, left/right swapped
     relative: bool = False                    # the keypoint encoder also sees the pole relative to the cart (see the model)
     text_std: float | None = None             # scale of each word's initial vector (None: the default orthogonal init)
@@ -148,10 +151,14 @@ def validate_config(cfg: TrainConfig) -> TrainConfig:
     need(isinstance(cfg.start_x_spread, (int, float)) and 0 <= cfg.start_x_spread < 1.2, "start_x_spread", "a number in [0, 1.2)")
     need(isinstance(cfg.goal_weight, (int, float)) and not isinstance(cfg.goal_weight, bool) and 0 <= cfg.goal_weight < math.inf,
          "goal_weight", "a number ≥ 0")
+    need(cfg.speed_scale is None or (isinstance(cfg.speed_scale, (int, float)) and not isinstance(cfg.speed_scale, bool)
+                                     and 0 < cfg.speed_scale < math.inf), "speed_scale", "None or a positive number")
     need(cfg.text_std is None or (isinstance(cfg.text_std, (int, float)) and 0 < cfg.text_std < math.inf), "text_std", "None or a positive number")
     need(isinstance(cfg.word_dropout, (int, float)) and not isinstance(cfg.word_dropout, bool) and 0 <= cfg.word_dropout < 1,
          "word_dropout", "a number in [0, 1)")
     need(isinstance(cfg.keep_words, str), "keep_words", "a str of space-separated words")
+    need(isinstance(cfg.goals, str) and set(cfg.goals.split()) <= set(GOALS), "goals", f"space-separated names from {sorted(GOALS)}")
+    need(not cfg.goals or cfg.multi_task, "goals", "'' unless multi_task=True (a single-instruction run has one goal)")
     need(not cfg.relative or cfg.encoder == "keypoints", "relative", "False unless encoder='keypoints'")
     if cfg.device is not None:
         try: dev = torch.device(cfg.device)
@@ -175,8 +182,9 @@ def kept_words(cfg: TrainConfig) -> tuple[str, ...]:
     return (tuple(MIRROR_WORDS) if cfg.keep_side_words else ()) + tuple(cfg.keep_words.lower().split())
 
 def train_instructions(cfg: TrainConfig) -> list[str]:
-    "The instructions a run trains on: all of `TRAIN_INSTRUCTIONS` with `multi_task`, else just `instruction`."
-    return list(TRAIN_INSTRUCTIONS) if cfg.multi_task else [cfg.instruction]
+    "The instructions a run trains on: those of `TRAIN_INSTRUCTIONS` with `multi_task` (the `goals` asked for, or all), else just `instruction`."
+    if not cfg.multi_task: return [cfg.instruction]
+    return [t for t, goal in TRAIN_INSTRUCTIONS.items() if not cfg.goals or goal in cfg.goals.split()]
 
 def make_config(preset: str | None = None, **overrides) -> TrainConfig:
     "A validated `TrainConfig`: the preset (by device when `None`) with `overrides` on top (`None` values are ignored)."
@@ -306,11 +314,12 @@ def collect_rollout(model: MiniVLA, env: MiniCartPoleVisionVectorEnv, obs: np.nd
                     buf: Rollout, tracker: EpisodeTracker, cfg: TrainConfig, device: torch.device) -> np.ndarray:
     "Fill `buf` with `T` steps from `env` starting at `obs`; returns the observation after the last step."
     shaping, extra_goal = cfg.goal_shaping, cfg.goal_weight - 1.0
+    speed = SPEED_SCALE if cfg.speed_scale is None else cfg.speed_scale
     for t in range(buf.actions.shape[0]):
         buf.obs[t] = obs
         buf.tasks[t] = ids = bows.ids(env)            # read before the step: an autoreset may change them
         bow = bows(ids)
-        if shaping or extra_goal:
+        if shaping or extra_goal or cfg.finite_moving:
             goal = _np(env._target).copy(), _np(env._moving).copy()   # copies: an autoreset rewrites them in place
             phi = shaping * _goal_potential(_np(env.state)[:, :2], *goal, cfg.gamma)
         with _autocast(cfg, device): logits, value = model.get_action_and_value(obs, bow)
@@ -326,11 +335,12 @@ def collect_rollout(model: MiniVLA, env: MiniCartPoleVisionVectorEnv, obs: np.nd
         if shaping:   # + γ·Φ(s') − Φ(s), with Φ = 0 after a fall
             learned = learned + cfg.gamma * np.where(terminated, 0.0, shaping * _goal_potential(after, *goal, cfg.gamma)) - phi
         if extra_goal:   # the goal bonus counted goal_weight times in all (0 on a fall, like the env's)
-            learned = learned + extra_goal * np.where(terminated, 0.0, goal_bonus(after[:, 0], after[:, 1], *goal))
+            learned = learned + extra_goal * np.where(terminated, 0.0, goal_bonus(after[:, 0], after[:, 1], *goal, speed))
         buf.rewards[t] = torch.as_tensor(learned * cfg.reward_scale, dtype=torch.float32)
         buf.dones[t] = torch.as_tensor(terminated | truncated, dtype=torch.float32)
         buf.trunc_values[t] = 0.0
         cut = np.flatnonzero(truncated & ~terminated)
+        if cfg.finite_moving: cut = cut[goal[1][cut] == 0]   # a velocity goal's episode really ends here: nothing to bootstrap
         if len(cut):
             final = [info["final_obs"][i] for i in cut]
             final = torch.stack(final) if torch.is_tensor(final[0]) else np.stack(final)
