@@ -55,7 +55,7 @@ class TrainConfig:
     film: bool = False                        # FiLM conditioning of the vision features on the text
     goal_shaping: float = 0.0                 # potential-based shaping toward the goal, learned rewards only
     goal_weight: float = 1.0                  # the goal bonus counts this many times in the learned rewards (env rewards unchanged)
-    speed_scale: float | None = None          # the extra goal_weight − 1 velocity bonuses fall by 0.5 per this much speed error (None: the env's)
+    speed_scale: float = SPEED_SCALE          # the extra goal_weight − 1 velocity bonuses fall by 0.5 per this much speed error (m/s)
     finite_moving: bool = False               # velocity goals end at the time limit (no bootstrap there): no track lets a cart move forever
     mirror: bool = False                      # learn from mirror images too: half of each minibatch flipped, left/right swapped
     relative: bool = False                    # the keypoint encoder also sees the pole relative to the cart (see the model)
@@ -135,7 +135,7 @@ def validate_config(cfg: TrainConfig) -> TrainConfig:
     for name in ("num_episodes", "checkpoint_latest_every_steps", "max_frames", "threads"):
         v = getattr(cfg, name)
         need(v is None or (isinstance(v, int) and not isinstance(v, bool) and v >= 1), name, "a positive integer or None")
-    for name in ("lr", "actor_lr", "critic_lr", "reward_scale", "grad_clip_actor", "grad_clip_critic", "grad_clip_vision", "max_minutes"):
+    for name in ("lr", "actor_lr", "critic_lr", "reward_scale", "grad_clip_actor", "grad_clip_critic", "grad_clip_vision", "speed_scale", "max_minutes"):
         v = getattr(cfg, name)
         need(v is None and name in ("actor_lr", "critic_lr", "max_minutes") or (isinstance(v, (int, float)) and v > 0 and math.isfinite(v)),
              name, "a positive number")
@@ -151,8 +151,6 @@ def validate_config(cfg: TrainConfig) -> TrainConfig:
     need(isinstance(cfg.start_x_spread, (int, float)) and 0 <= cfg.start_x_spread < 1.2, "start_x_spread", "a number in [0, 1.2)")
     need(isinstance(cfg.goal_weight, (int, float)) and not isinstance(cfg.goal_weight, bool) and 0 <= cfg.goal_weight < math.inf,
          "goal_weight", "a number ≥ 0")
-    need(cfg.speed_scale is None or (isinstance(cfg.speed_scale, (int, float)) and not isinstance(cfg.speed_scale, bool)
-                                     and 0 < cfg.speed_scale < math.inf), "speed_scale", "None or a positive number")
     need(cfg.text_std is None or (isinstance(cfg.text_std, (int, float)) and 0 < cfg.text_std < math.inf), "text_std", "None or a positive number")
     need(isinstance(cfg.word_dropout, (int, float)) and not isinstance(cfg.word_dropout, bool) and 0 <= cfg.word_dropout < 1,
          "word_dropout", "a number in [0, 1)")
@@ -314,7 +312,6 @@ def collect_rollout(model: MiniVLA, env: MiniCartPoleVisionVectorEnv, obs: np.nd
                     buf: Rollout, tracker: EpisodeTracker, cfg: TrainConfig, device: torch.device) -> np.ndarray:
     "Fill `buf` with `T` steps from `env` starting at `obs`; returns the observation after the last step."
     shaping, extra_goal = cfg.goal_shaping, cfg.goal_weight - 1.0
-    speed = SPEED_SCALE if cfg.speed_scale is None else cfg.speed_scale
     for t in range(buf.actions.shape[0]):
         buf.obs[t] = obs
         buf.tasks[t] = ids = bows.ids(env)            # read before the step: an autoreset may change them
@@ -335,7 +332,7 @@ def collect_rollout(model: MiniVLA, env: MiniCartPoleVisionVectorEnv, obs: np.nd
         if shaping:   # + γ·Φ(s') − Φ(s), with Φ = 0 after a fall
             learned = learned + cfg.gamma * np.where(terminated, 0.0, shaping * _goal_potential(after, *goal, cfg.gamma)) - phi
         if extra_goal:   # the goal bonus counted goal_weight times in all (0 on a fall, like the env's)
-            learned = learned + extra_goal * np.where(terminated, 0.0, goal_bonus(after[:, 0], after[:, 1], *goal, speed))
+            learned = learned + extra_goal * np.where(terminated, 0.0, goal_bonus(after[:, 0], after[:, 1], *goal, cfg.speed_scale))
         buf.rewards[t] = torch.as_tensor(learned * cfg.reward_scale, dtype=torch.float32)
         buf.dones[t] = torch.as_tensor(terminated | truncated, dtype=torch.float32)
         buf.trunc_values[t] = 0.0
