@@ -33,7 +33,7 @@ from .torch_env import TorchCartPoleVectorEnv
 from .eval import env_for, evaluate_model, evaluate_tasks
 from .gae import compute_gae_batch, compute_returns
 from .model import ENCODERS, MiniVLA, pick_device, seed_everything
-from .tasks import GOALS, MIRROR_WORDS, TRAIN_INSTRUCTIONS, mirror_instruction
+from .tasks import GOALS, MIRROR_WORDS, TRAIN_INSTRUCTIONS, goal_for, mirror_instruction
 from .text import make_bow_batch, make_bow_instruction, word_bucket
 
 # %% auto #0
@@ -57,6 +57,7 @@ class TrainConfig:
     goal_weight: float = 1.0                  # the goal bonus counts this many times in the learned rewards (env rewards unchanged)
     speed_scale: float = SPEED_SCALE          # the extra goal_weight − 1 velocity bonuses fall by 0.5 per this much speed error (m/s)
     finite_moving: bool = False               # velocity goals end at the time limit (no bootstrap there): no track lets a cart move forever
+    moving_gamma: float | None = None         # the discount of velocity goals' steps (None: gamma): a shorter horizon, so the track's end is out of sight
     mirror: bool = False                      # learn from mirror images too: half of each minibatch flipped, left/right swapped
     relative: bool = False                    # the keypoint encoder also sees the pole relative to the cart (see the model)
     text_std: float | None = None             # scale of each word's initial vector (None: the default orthogonal init)
@@ -87,7 +88,7 @@ class TrainConfig:
     stop_when_solved: bool = True
     seed: int = 0
     frame_stack: int = 2                      # 4 for multi-task runs (see MULTI_TASK)
-    frame_stride: int = 1                     # the stacked frames are this many steps apart (3 for multi-task runs)
+    frame_stride: int = 1                     # the stacked frames are this many steps apart (6 for multi-task runs)
     encoder: str = "keypoints"                # "keypoints", "compact" or "spec" (see the model notebook)
     device: str | None = None                 # None: CUDA > MPS > CPU
     algo: str = "ppo"                         # "a2c" or "ppo"
@@ -121,7 +122,7 @@ PRESETS = {
 # what `multi_task` changes in any preset unless an option is given explicitly (each is explained below;
 # `relative` only with the keypoint encoder)
 MULTI_TASK = dict(film=True, start_x_spread=0.3, goal_shaping=0.5, frame_stack=4, goal_weight=3.0, mirror=True, relative=True, text_std=1.0,
-                  word_dropout=0.2, zero_unseen_words=True, keep_side_words=True, frame_stride=3)
+                  word_dropout=0.2, zero_unseen_words=True, keep_side_words=True, frame_stride=6)
 
 # %% ../nbs/07_training.ipynb #d49c55fa
 def validate_config(cfg: TrainConfig) -> TrainConfig:
@@ -141,7 +142,9 @@ def validate_config(cfg: TrainConfig) -> TrainConfig:
              name, "a positive number")
     for name in ("entropy_coef", "value_coef", "clip_coef", "solve_margin"):
         need(isinstance(getattr(cfg, name), (int, float)) and getattr(cfg, name) >= 0, name, "a number ≥ 0")
-    need(0 < cfg.gamma <= 1, "gamma", "in (0, 1]"); need(0 <= cfg.gae_lambda <= 1, "gae_lambda", "in [0, 1]")
+    need(0 < cfg.gamma <= 1, "gamma", "in (0, 1]")
+    need(cfg.moving_gamma is None or (isinstance(cfg.moving_gamma, (int, float)) and 0 < cfg.moving_gamma <= 1), "moving_gamma", "None or in (0, 1]")
+    need(0 <= cfg.gae_lambda <= 1, "gae_lambda", "in [0, 1]")
     need(cfg.algo in ("a2c", "ppo"), "algo", "'a2c' or 'ppo'")
     need(cfg.value_loss in ("mse", "smooth_l1"), "value_loss", "'mse' or 'smooth_l1'")
     need(cfg.encoder in ENCODERS, "encoder", f"one of {sorted(ENCODERS)}")
@@ -271,6 +274,7 @@ class TaskBows:
         # each instruction's mirror image (left/right swapped) by index; -1 where it is not in the list
         self.mirror_ids = torch.tensor([self.index.get(mirror_instruction(t), -1) for t in self.instructions])
         self.word_dropout, self.generator, self.vocab_size = word_dropout, generator, vocab_size
+        self.velocity = torch.tensor([getattr(goal_for(t), "kind", None) == "velocity" for t in self.instructions])
         words = [t.lower().split() for t in self.instructions]
         self.width = max(map(len, words))                      # bits of an id that say which words were kept
         if word_dropout and self.width > 40:
@@ -289,6 +293,10 @@ class TaskBows:
         none = ~keep.any(1)
         keep[none] = self.valid[ids[none]]
         return ids << self.width | (keep.long() << torch.arange(self.width)).sum(1)
+
+    def velocity_goal(self, ids: torch.Tensor) -> torch.Tensor:
+        "Whether each id's instruction names a velocity goal (ids of any shape)."
+        return self.velocity[ids >> self.width if self.word_dropout else ids]
 
     def mirror(self, ids: torch.Tensor) -> torch.Tensor:
         "The ids of the mirror images (the same words kept); -1 where an instruction's mirror image is not in the list."
@@ -375,7 +383,8 @@ def update(model: MiniVLA, optimizer, buf: Rollout, next_value: torch.Tensor, bo
            device: torch.device, generator: torch.Generator | None = None, net=None) -> dict:
     "One learning phase on the rollout in `buf`; returns mean loss parts. With `net` (DDP) gradients are averaged over ranks."
     T, N = buf.actions.shape
-    adv, ret = compute_gae_batch(buf.rewards, buf.values, next_value, buf.dones, cfg.gamma, cfg.gae_lambda, buf.trunc_values)
+    gamma = cfg.gamma if cfg.moving_gamma is None else torch.where(bows.velocity_goal(buf.tasks), cfg.moving_gamma, cfg.gamma)
+    adv, ret = compute_gae_batch(buf.rewards, buf.values, next_value, buf.dones, gamma, cfg.gae_lambda, buf.trunc_values)
     B = T * N
     obs = torch.as_tensor(buf.obs).reshape(B, *buf.obs.shape[2:])
     actions, old_logprobs = buf.actions.reshape(B).to(device), buf.logprobs.reshape(B).to(device)
