@@ -143,7 +143,8 @@ def validate_config(cfg: TrainConfig) -> TrainConfig:
     for name in ("entropy_coef", "value_coef", "clip_coef", "solve_margin"):
         need(isinstance(getattr(cfg, name), (int, float)) and getattr(cfg, name) >= 0, name, "a number ≥ 0")
     need(0 < cfg.gamma <= 1, "gamma", "in (0, 1]")
-    need(cfg.moving_gamma is None or (isinstance(cfg.moving_gamma, (int, float)) and 0 < cfg.moving_gamma <= 1), "moving_gamma", "None or in (0, 1]")
+    need(cfg.moving_gamma is None or (isinstance(cfg.moving_gamma, (int, float)) and not isinstance(cfg.moving_gamma, bool)
+                                      and 0 < cfg.moving_gamma <= 1), "moving_gamma", "None or in (0, 1]")
     need(0 <= cfg.gae_lambda <= 1, "gae_lambda", "in [0, 1]")
     need(cfg.algo in ("a2c", "ppo"), "algo", "'a2c' or 'ppo'")
     need(cfg.value_loss in ("mse", "smooth_l1"), "value_loss", "'mse' or 'smooth_l1'")
