@@ -113,8 +113,9 @@ def load_model(path, device=None, expect: dict | None = None) -> tuple[MiniVLA, 
         if Path(path).with_suffix(".json").exists(): doc = read_config(path)
     else: doc = read_config(path)
     cfg = doc["model"]
+    as_saved = lambda v: list(v) if isinstance(v, tuple) else v   # JSON keeps tuples (a `frame_stride`'s gaps) as lists
     for k, v in (expect or {}).items():
-        if cfg.get(k, v) != v:
+        if as_saved(cfg.get(k, v)) != as_saved(v):
             raise CheckpointError(f"{weights}: checkpoint has {k}={cfg.get(k)!r} but {k}={v!r} was asked for")
     try: model = MiniVLA(**cfg)
     except (TypeError, ValueError) as e: raise CheckpointError(f"{weights}: config does not describe a MiniVLA ({e})") from None

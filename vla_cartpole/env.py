@@ -20,8 +20,9 @@ from .tasks import DEFAULT_INSTRUCTION, goal_for, normalise
 __all__ = ['GRAVITY', 'CART_MASS', 'POLE_MASS', 'POLE_HALF_LENGTH', 'FORCE_MAG', 'DT', 'THETA_LIMIT', 'X_LIMIT', 'RESET_NOISE',
            'SPEED_SCALE', 'HEIGHT', 'WIDTH', 'CART_W', 'CART_H', 'CART_TOP', 'POLE_LEN', 'POLE_THICK', 'POLE_TOP',
            'CENTER_COL', 'PX_PER_M', 'RESET_OPTIONS', 'ENV_ID', 'physics_step', 'is_terminated', 'goal_bonus',
-           'shaped_reward', 'cart_columns', 'render_frames', 'mirror_frames', 'obs_shape', 'stack_span',
-           'MiniCartPoleVisionEnv', 'InstructedEnvs', 'MiniCartPoleVisionVectorEnv', 'reference_rollout']
+           'shaped_reward', 'cart_columns', 'render_frames', 'mirror_frames', 'obs_shape', 'check_frame_stride',
+           'frame_offsets', 'stack_span', 'MiniCartPoleVisionEnv', 'InstructedEnvs', 'MiniCartPoleVisionVectorEnv',
+           'reference_rollout']
 
 # %% ../nbs/00a_env.ipynb #6b2b45ed
 GRAVITY, CART_MASS, POLE_MASS, POLE_HALF_LENGTH = 9.8, 1.0, 0.1, 0.5
@@ -122,14 +123,33 @@ def obs_shape(frame_stack: int = 1) -> tuple:
     "Observation shape for a stack of `frame_stack` frames."
     return (HEIGHT, WIDTH, 3) if frame_stack == 1 else (frame_stack, HEIGHT, WIDTH, 3)
 
-def stack_span(frame_stack: int = 1, frame_stride: int = 1) -> int:
-    "How many consecutive frames an env keeps to show `frame_stack` of them, `frame_stride` steps apart."
-    return (frame_stack - 1) * frame_stride + 1
+def _is_positive_int(value) -> bool: return not isinstance(value, bool) and isinstance(value, numbers.Integral) and value >= 1
 
 def _check_positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    if not _is_positive_int(value): raise ValueError(f"{name} must be a positive integer, got {value!r}")
     return int(value)
+
+def check_frame_stride(frame_stride, frame_stack: int = 1) -> int | tuple[int, ...]:
+    """`frame_stride` in its one form: a positive int (frames that many steps apart), or the `frame_stack − 1` steps
+    between each stacked frame and the next, oldest first, as a tuple (a list is taken too; equal gaps become one int)."""
+    if isinstance(frame_stride, (list, tuple)) and len(frame_stride) == frame_stack - 1 and all(map(_is_positive_int, frame_stride)):
+        gaps = tuple(int(g) for g in frame_stride)
+        return gaps[0] if len(set(gaps)) == 1 else gaps if gaps else 1
+    if _is_positive_int(frame_stride): return int(frame_stride)
+    raise ValueError(f"frame_stride must be a positive integer or a list of frame_stack − 1 = {frame_stack - 1} of them, got {frame_stride!r}")
+
+def frame_offsets(frame_stack: int = 1, frame_stride: int | tuple = 1) -> list[int]:
+    "Which of the frames an env keeps its observation shows, oldest first: the last one is the newest frame."
+    gaps = frame_stride if isinstance(frame_stride, tuple) else (frame_stride,) * (frame_stack - 1)
+    return np.cumsum((0, *gaps)).tolist()
+
+def stack_span(frame_stack: int = 1, frame_stride: int | tuple = 1) -> int:
+    "How many consecutive frames an env keeps to show `frame_stack` of them, spaced by `frame_stride`."
+    return frame_offsets(frame_stack, frame_stride)[-1] + 1
+
+def _stack_pick(frame_stack: int, frame_stride: int | tuple):
+    "How an env indexes the frames it keeps: a slice (a view) when they are evenly spaced, else their offsets."
+    return slice(None, None, frame_stride) if isinstance(frame_stride, int) else frame_offsets(frame_stack, frame_stride)
 
 def _check_render_mode(render_mode):
     if render_mode not in (None, "rgb_array"):
@@ -176,10 +196,11 @@ class MiniCartPoleVisionEnv(gym.Env):
     metadata = {"render_modes": ["rgb_array"], "render_fps": 50}
 
     def __init__(self, max_episode_steps: int = 200, render_mode: str | None = "rgb_array", frame_stack: int = 1,
-                 instruction: str = DEFAULT_INSTRUCTION, frame_stride: int = 1):
+                 instruction: str = DEFAULT_INSTRUCTION, frame_stride: int | tuple = 1):
         self.max_episode_steps = _check_positive_int("max_episode_steps", max_episode_steps)
         self.frame_stack = _check_positive_int("frame_stack", frame_stack)
-        self.frame_stride = _check_positive_int("frame_stride", frame_stride)
+        self.frame_stride = check_frame_stride(frame_stride, self.frame_stack)
+        self._pick = _stack_pick(self.frame_stack, self.frame_stride)
         self.render_mode = _check_render_mode(render_mode)
         self.default_instruction = _check_instruction(instruction)
         self.observation_space = spaces.Box(0, 255, obs_shape(self.frame_stack), np.uint8)
@@ -194,7 +215,7 @@ class MiniCartPoleVisionEnv(gym.Env):
         self._goal = _goal_params([self.goal])
 
     def _obs(self):
-        return self._frames[-1].copy() if self.frame_stack == 1 else self._frames[::self.frame_stride].copy()
+        return self._frames[-1].copy() if self.frame_stack == 1 else self._frames[self._pick].copy()
 
     def _info(self):
         info = {k: float(v[0]) for k, v in _state_info(self.state[None]).items()}
@@ -237,7 +258,7 @@ def _generator_from_state(state: dict) -> np.random.Generator:
     bitgen.state = state
     return np.random.Generator(bitgen)
 
-def _check_env_state(d: dict, num_envs: int, frame_stack: int, frame_stride: int = 1) -> None:
+def _check_env_state(d: dict, num_envs: int, frame_stack: int, frame_stride: int | tuple = 1) -> None:
     "Raise `ValueError` unless `d` is a vector env `state_dict` for `num_envs` envs stacking `frame_stack` frames `frame_stride` apart."
     want = dict(state=(num_envs, 4), steps=(num_envs,), stack=(num_envs, stack_span(frame_stack, frame_stride), HEIGHT, WIDTH, 3))
     got = {k: tuple(np.shape(d.get(k))) for k in want}
@@ -304,11 +325,12 @@ class MiniCartPoleVisionVectorEnv(InstructedEnvs, VectorEnv):
 
     def __init__(self, num_envs: int = 1, max_episode_steps: int = 200, frame_stack: int = 1,
                  render_mode: str | None = "rgb_array", copy: bool = True, instructions=(DEFAULT_INSTRUCTION,),
-                 start_x_spread: float = 0.0, frame_stride: int = 1):
+                 start_x_spread: float = 0.0, frame_stride: int | tuple = 1):
         self.num_envs = _check_positive_int("num_envs", num_envs)
         self.max_episode_steps = _check_positive_int("max_episode_steps", max_episode_steps)
         self.frame_stack = _check_positive_int("frame_stack", frame_stack)
-        self.frame_stride = _check_positive_int("frame_stride", frame_stride)
+        self.frame_stride = check_frame_stride(frame_stride, self.frame_stack)
+        self._pick = _stack_pick(self.frame_stack, self.frame_stride)
         self.render_mode, self.copy = _check_render_mode(render_mode), copy
         self.single_observation_space = spaces.Box(0, 255, obs_shape(self.frame_stack), np.uint8)
         self.single_action_space = spaces.Discrete(2)
@@ -322,8 +344,9 @@ class MiniCartPoleVisionVectorEnv(InstructedEnvs, VectorEnv):
         self._init_instructions(instructions, start_x_spread)
 
     def _view(self, idx=slice(None)):
-        "The observations of environments `idx`: views into the frames kept."
-        return self._stack[idx, -1] if self.frame_stack == 1 else self._stack[idx, ::self.frame_stride]
+        "The observations of environments `idx` (a slice, an array or one index): views into the frames kept, when evenly spaced."
+        stack = self._stack[idx]
+        return stack[..., -1, :, :, :] if self.frame_stack == 1 else stack[..., self._pick, :, :, :]
 
     def _obs(self, idx=slice(None)):
         return self._view(idx).copy() if self.copy else self._view(idx)

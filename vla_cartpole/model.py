@@ -13,6 +13,8 @@ import torch
 from fastcore.basics import patch
 from torch import nn
 
+from .env import check_frame_stride
+
 # %% auto #0
 __all__ = ['IMAGE_HW', 'KEYPOINT_BANDS', 'ENCODERS', 'pick_device', 'seed_everything', 'spec_encoder', 'CropInvert',
            'compact_encoder', 'BandKeypoints', 'keypoints_encoder', 'MiniVLA', 'spec_param_count']
@@ -113,12 +115,12 @@ class MiniVLA(nn.Module):
     "Actor-critic over a picture (stack) and a bag-of-words instruction."
     def __init__(self, num_actions: int = 2, vocab_size: int = 1000, embed_dim: int = 32, frame_stack: int = 1,
                  encoder: str = "spec", film: bool = False, relative: bool = False, text_std: float | None = None,
-                 frame_stride: int = 1):
+                 frame_stride: int | tuple = 1):
         super().__init__()
-        for name, v in dict(num_actions=num_actions, vocab_size=vocab_size, embed_dim=embed_dim, frame_stack=frame_stack,
-                            frame_stride=frame_stride).items():
+        for name, v in dict(num_actions=num_actions, vocab_size=vocab_size, embed_dim=embed_dim, frame_stack=frame_stack).items():
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
                 raise ValueError(f"{name} must be a positive integer, got {v!r}")
+        frame_stride = check_frame_stride(frame_stride, frame_stack)
         if encoder not in ENCODERS: raise ValueError(f"encoder must be one of {sorted(ENCODERS)}, got {encoder!r}")
         if relative and encoder != "keypoints": raise ValueError(f"relative=True needs encoder='keypoints', got {encoder!r}")
         if text_std is not None and not (isinstance(text_std, (int, float)) and text_std > 0):
@@ -127,7 +129,7 @@ class MiniVLA(nn.Module):
                            frame_stack=frame_stack, encoder=encoder)
         self.num_actions, self.vocab_size, self.frame_stack = num_actions, vocab_size, frame_stack
         self.frame_stride = frame_stride           # how many steps apart its frames are: its env needs the same
-        if frame_stride > 1: self.config["frame_stride"] = frame_stride
+        if frame_stride != 1: self.config["frame_stride"] = list(frame_stride) if isinstance(frame_stride, tuple) else frame_stride
         self.vision, vision_dim = ENCODERS[encoder](3 * frame_stack, **(dict(relative=True) if relative else {}))
         self.text = nn.Sequential(_init(nn.Linear(vocab_size, embed_dim)), nn.ReLU())
         if relative: self.config["relative"] = True

@@ -16,7 +16,7 @@ from gymnasium.utils import seeding
 
 from .env import (CART_H, CART_MASS, CART_TOP, CENTER_COL, DT, FORCE_MAG, GRAVITY, HEIGHT, POLE_HALF_LENGTH,
                               POLE_LEN, POLE_MASS, MiniCartPoleVisionVectorEnv, POLE_TOP, PX_PER_M, THETA_LIMIT, WIDTH, X_LIMIT, _CART_BAND, _CART_HI,
-                              _CART_LO, _POLE_DC, _POLE_T, _check_actions, _check_positive_int, _check_render_mode,
+                              _CART_LO, _POLE_DC, _POLE_T, _check_actions, _check_positive_int, _check_render_mode, check_frame_stride, _stack_pick,
                               _check_env_state, _check_options, _generator_from_state, _sample_reset_state, _vector_seeds, obs_shape, stack_span,
                               DEFAULT_INSTRUCTION, InstructedEnvs, goal_bonus)
 
@@ -109,11 +109,12 @@ class TorchCartPoleVectorEnv(InstructedEnvs, VectorEnv):
 
     def __init__(self, num_envs: int = 1, max_episode_steps: int = 200, frame_stack: int = 1,
                  render_mode: str | None = "rgb_array", copy: bool = True, device: str | torch.device = "cpu",
-                 exact: bool = True, instructions=(DEFAULT_INSTRUCTION,), start_x_spread: float = 0.0, frame_stride: int = 1):
+                 exact: bool = True, instructions=(DEFAULT_INSTRUCTION,), start_x_spread: float = 0.0, frame_stride: int | tuple = 1):
         self.num_envs = _check_positive_int("num_envs", num_envs)
         self.max_episode_steps = _check_positive_int("max_episode_steps", max_episode_steps)
         self.frame_stack = _check_positive_int("frame_stack", frame_stack)
-        self.frame_stride = _check_positive_int("frame_stride", frame_stride)
+        self.frame_stride = check_frame_stride(frame_stride, self.frame_stack)
+        self._pick = _stack_pick(self.frame_stack, self.frame_stride)
         self.render_mode, self.copy, self.exact = _check_render_mode(render_mode), copy, bool(exact)
         self.device = _torch_device(device)
         self.single_observation_space = spaces.Box(0, 255, obs_shape(self.frame_stack), np.uint8)
@@ -134,7 +135,7 @@ class TorchCartPoleVectorEnv(InstructedEnvs, VectorEnv):
         self._target_t, self._moving_t = (torch.from_numpy(a).to(self.device) for a in (self._target, self._moving))
 
     def _view(self):
-        return self._stack[:, -1] if self.frame_stack == 1 else self._stack[:, ::self.frame_stride]
+        return self._stack[:, -1] if self.frame_stack == 1 else self._stack[:, self._pick]
 
     def _obs(self):
         return self._view().clone() if self.copy else self._view()
@@ -226,7 +227,7 @@ class TorchCartPoleVectorEnv(InstructedEnvs, VectorEnv):
 # %% ../nbs/00b_torch_env.ipynb #5ad7f312
 def compare_with_numpy_env(num_envs: int = 8, steps: int = 100, seed: int = 3, frame_stack: int = 1,
                            max_episode_steps: int = 200, device="cpu", exact: bool = True, instructions=(DEFAULT_INSTRUCTION,),
-                           start_x_spread: float = 0.0, frame_stride: int = 1) -> int:
+                           start_x_spread: float = 0.0, frame_stride: int | tuple = 1) -> int:
     "Step a `TorchCartPoleVectorEnv` and a `MiniCartPoleVisionVectorEnv` side by side; assert equal outputs, return how many episodes ended."
     kw = dict(max_episode_steps=max_episode_steps, frame_stack=frame_stack, instructions=instructions, start_x_spread=start_x_spread,
               frame_stride=frame_stride)

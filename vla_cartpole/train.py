@@ -28,7 +28,7 @@ from torch.nn.parallel import DistributedDataParallel
 from torch.distributions import Categorical
 
 from .checkpoint import CheckpointError, atomic_write, check_writable, load_model, safe_torch_load, save_model
-from .env import MiniCartPoleVisionEnv, MiniCartPoleVisionVectorEnv, SPEED_SCALE, goal_bonus, mirror_frames
+from .env import MiniCartPoleVisionEnv, MiniCartPoleVisionVectorEnv, SPEED_SCALE, check_frame_stride, goal_bonus, mirror_frames
 from .torch_env import TorchCartPoleVectorEnv
 from .eval import env_for, evaluate_model, evaluate_tasks
 from .gae import compute_gae_batch, compute_returns
@@ -38,11 +38,12 @@ from .text import make_bow_batch, make_bow_instruction, word_bucket
 
 # %% auto #0
 __all__ = ['PRESETS', 'MULTI_TASK', 'TrainConfig', 'validate_config', 'new_model', 'kept_words', 'train_instructions',
-           'make_config', 'make_optimizer', 'clip_gradients', 'Rollout', 'EpisodeTracker', 'TrainingDiverged', 'policy',
-           'TaskBows', 'collect_rollout', 'minibatch_loss', 'mirror_batch', 'update', 'ActorCritic', 'DistInfo',
-           'init_distributed', 'wrap_ddp', 'gather_to_main', 'from_main', 'parameters_digest', 'TrainResult',
-           'rank_state', 'save_training_state', 'check_outputs', 'load_training_state', 'run_training', 'MetricsLogger',
-           'train_vla', 'collect_episode', 'build_parser', 'main', 'summary']
+           'make_config', 'make_optimizer', 'anneal_learning_rates', 'clip_gradients', 'Rollout', 'EpisodeTracker',
+           'TrainingDiverged', 'policy', 'TaskBows', 'collect_rollout', 'minibatch_loss', 'mirror_batch', 'update',
+           'ActorCritic', 'DistInfo', 'init_distributed', 'wrap_ddp', 'gather_to_main', 'from_main',
+           'parameters_digest', 'TrainResult', 'rank_state', 'save_training_state', 'check_outputs',
+           'load_training_state', 'run_training', 'MetricsLogger', 'train_vla', 'collect_episode', 'build_parser',
+           'main', 'summary']
 
 # %% ../nbs/07_training.ipynb #a58a212d
 @dataclass
@@ -88,11 +89,12 @@ class TrainConfig:
     stop_when_solved: bool = True
     seed: int = 0
     frame_stack: int = 2                      # 4 for multi-task runs (see MULTI_TASK)
-    frame_stride: int = 1                     # the stacked frames are this many steps apart (6 for multi-task runs)
+    frame_stride: int | tuple = 1             # the stacked frames are this many steps apart, or the steps between each and the next, oldest first (multi-task: 6)
     encoder: str = "keypoints"                # "keypoints", "compact" or "spec" (see the model notebook)
     device: str | None = None                 # None: CUDA > MPS > CPU
     algo: str = "ppo"                         # "a2c" or "ppo"
     update_epochs: int = 4                    # passes over each rollout (PPO)
+    anneal_lr: bool = False                   # learning rates fall linearly to 0 over max_frames (as in CleanRL's PPO)
     minibatch_size: int = 256
     clip_coef: float = 0.2                    # PPO ratio clipping
     reward_scale: float = 0.1                 # rewards (and so values) are learned in these units
@@ -130,12 +132,13 @@ def validate_config(cfg: TrainConfig) -> TrainConfig:
     def need(ok, name, what):
         if not ok: raise ValueError(f"{name} must be {what}, got {getattr(cfg, name)!r}")
     for name in ("num_envs", "rollout_steps", "max_steps", "checkpoint_every_steps", "eval_every_steps",
-                 "eval_episodes", "solve_episodes", "frame_stack", "frame_stride", "update_epochs", "minibatch_size"):
+                 "eval_episodes", "solve_episodes", "frame_stack", "update_epochs", "minibatch_size"):
         v = getattr(cfg, name)
         need(isinstance(v, int) and not isinstance(v, bool) and v >= 1, name, "a positive integer")
     for name in ("num_episodes", "checkpoint_latest_every_steps", "max_frames", "threads"):
         v = getattr(cfg, name)
         need(v is None or (isinstance(v, int) and not isinstance(v, bool) and v >= 1), name, "a positive integer or None")
+    cfg.frame_stride = check_frame_stride(cfg.frame_stride, cfg.frame_stack)   # its one form: equal gaps are an int
     for name in ("lr", "actor_lr", "critic_lr", "reward_scale", "grad_clip_actor", "grad_clip_critic", "grad_clip_vision", "speed_scale", "max_minutes"):
         v = getattr(cfg, name)
         need(v is None and name in ("actor_lr", "critic_lr", "max_minutes") or (isinstance(v, (int, float)) and v > 0 and math.isfinite(v)),
@@ -147,6 +150,7 @@ def validate_config(cfg: TrainConfig) -> TrainConfig:
                                       and 0 < cfg.moving_gamma <= 1), "moving_gamma", "None or in (0, 1]")
     need(0 <= cfg.gae_lambda <= 1, "gae_lambda", "in [0, 1]")
     need(cfg.algo in ("a2c", "ppo"), "algo", "'a2c' or 'ppo'")
+    need(not cfg.anneal_lr or cfg.max_frames, "anneal_lr", "False unless max_frames is set (it anneals over max_frames)")
     need(cfg.value_loss in ("mse", "smooth_l1"), "value_loss", "'mse' or 'smooth_l1'")
     need(cfg.encoder in ENCODERS, "encoder", f"one of {sorted(ENCODERS)}")
     need(cfg.env_backend in ("auto", "numpy", "torch"), "env_backend", "'auto', 'numpy' or 'torch'")
@@ -210,6 +214,13 @@ def make_optimizer(model: MiniVLA, cfg: TrainConfig) -> torch.optim.Adam:
         dict(params=groups["shared"], lr=cfg.lr, name="shared"),
         dict(params=groups["actor"], lr=cfg.actor_lr or cfg.lr, name="actor"),
         dict(params=groups["critic"], lr=cfg.critic_lr or cfg.lr, name="critic")], eps=1e-5)
+
+def anneal_learning_rates(optimizer: torch.optim.Optimizer, cfg: TrainConfig, frames: int) -> None:
+    "With `anneal_lr`, each group's learning rate is its configured one × (1 − frames / max_frames); else nothing changes."
+    if not cfg.anneal_lr: return
+    left = max(0.0, 1.0 - frames / cfg.max_frames)
+    base = dict(shared=cfg.lr, actor=cfg.actor_lr or cfg.lr, critic=cfg.critic_lr or cfg.lr)
+    for g in optimizer.param_groups: g["lr"] = base[g["name"]] * left
 
 def clip_gradients(model: MiniVLA, cfg: TrainConfig) -> dict:
     "Clip each role's gradient norm on its own; returns the norms before clipping."
@@ -295,20 +306,24 @@ class TaskBows:
         keep[none] = self.valid[ids[none]]
         return ids << self.width | (keep.long() << torch.arange(self.width)).sum(1)
 
+    def instruction_of(self, ids: torch.Tensor) -> torch.Tensor:
+        "Each id's index in `instructions` (with `word_dropout` an id also carries, in its low bits, the words kept)."
+        return ids >> self.width if self.word_dropout else ids
+
     def velocity_goal(self, ids: torch.Tensor) -> torch.Tensor:
         "Whether each id's instruction names a velocity goal (ids of any shape)."
-        return self.velocity[ids >> self.width if self.word_dropout else ids]
+        return self.velocity[self.instruction_of(ids)]
 
     def mirror(self, ids: torch.Tensor) -> torch.Tensor:
         "The ids of the mirror images (the same words kept); -1 where an instruction's mirror image is not in the list."
-        if not self.word_dropout: return self.mirror_ids[ids]
-        m = self.mirror_ids[ids >> self.width]
+        m = self.mirror_ids[self.instruction_of(ids)]
+        if not self.word_dropout: return m
         return torch.where(m < 0, -1, m << self.width | (ids & (2**self.width - 1)))
 
     def __call__(self, ids: torch.Tensor) -> torch.Tensor:
         if not self.word_dropout: return self.table[0] if len(self.instructions) == 1 else self.table[ids.to(self.table.device)]
         ids = ids.to(self.buckets.device)
-        inst, keep = ids >> self.width, (ids[:, None] >> torch.arange(self.width, device=ids.device)) & 1
+        inst, keep = self.instruction_of(ids), (ids[:, None] >> torch.arange(self.width, device=ids.device)) & 1
         keep = keep.bool() & self.valid.to(ids.device)[inst]
         return torch.zeros(len(ids), self.vocab_size, device=ids.device).scatter_add_(1, self.buckets[inst], keep.float())
 
@@ -641,6 +656,7 @@ def run_training(cfg: TrainConfig, model: MiniVLA | None = None) -> TrainResult:
             try:
                 obs = collect_rollout(model, env, obs, bows, buf, tracker, cfg, device)
                 with torch.no_grad(), _autocast(cfg, device): next_value = model.get_value(obs, bows(bows.ids(env))).float().cpu()
+                anneal_learning_rates(optimizer, cfg, res.frames)
                 stats = update(model, optimizer, buf, next_value, bows, cfg, device, gen, net)
             except TrainingDiverged as e:
                 last = "nothing was saved yet" if saved_at is None else f"the last good weights (frame {saved_at:,}) are in {save_path}.safetensors"
@@ -754,9 +770,14 @@ def collect_episode(env: MiniCartPoleVisionEnv, model: MiniVLA, instruction: str
     return out
 
 # %% ../nbs/07_training.ipynb #90794082
+def _ints(text: str) -> int | tuple[int, ...]:
+    "A flag's integer, or its comma-separated integers (`--frame-stride 10,6,2`)."
+    return tuple(int(v) for v in text.split(",")) if "," in text else int(text)
+
 def _flag_type(f: dataclasses.Field):
     t = str(f.type)
     if "bool" in t: return lambda s: {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}[s.lower()]
+    if "tuple" in t: return _ints
     if "int" in t and "float" not in t: return int
     if "float" in t: return float
     return str
@@ -791,7 +812,8 @@ def main(argv: list[str] | None = None) -> int:
     with torch.random.fork_rng(devices=[]):   # only counting: the run's own model is built after seeding
         n_params = sum(p.numel() for p in new_model(cfg).parameters())
     if rank == 0:
-        stride = f" every {cfg.frame_stride} steps" if cfg.frame_stride > 1 else ""
+        s = cfg.frame_stride
+        stride = "" if s == 1 else f" every {s} steps" if isinstance(s, int) else f", {'/'.join(map(str, s))} steps apart"
         print(f"device {pick_device(cfg.device)} | {cfg.encoder} encoder, frame stack {cfg.frame_stack}{stride}, "
               f"{n_params:,} parameters | {cfg.algo.upper()}, {cfg.num_envs} envs × {cfg.rollout_steps} steps"
               + (f" | {world} ranks" if world > 1 else ""))

@@ -1,0 +1,90 @@
+"""Can a policy that sees only the frame stack meet the moving goals, and how does the frames' spacing matter?
+
+A hand-made linear controller reads the pictures the env hands out (no true state): in each frame, the cart's
+column (the mean column of its black pixels) and the pole's tilt (the mean column of its red pixels, relative to
+the cart). From the newest frame and its neighbour it gets the pole's rate of fall; from the oldest and the newest,
+the cart's speed. It pushes right when  k_angle·θ + k_rate·θ' + k_speed·(ẋ − target) > 0. It has no memory.
+
+For each frame spacing the script prints the success of the controller's best gains (of a grid of eight) on
+"move to the left while balancing" (200 steps, the evaluator's rule: survive, and the mean speed of the last 100
+steps within 0.1 m/s of −0.2), and how much the cart's speed sways: the spread of its 10-step mean speeds over
+the last 100 steps, within an episode (m/s). Then the same two numbers for the shipped `cartpole_tasks` agent
+(greedy) on the same episodes, for comparison.
+
+    python benchmarks/moving_ceiling.py [--episodes 100] [--spacings 1 3 6 10,6,2] [--weights PATH]
+"""
+import argparse
+import itertools
+
+import numpy as np
+import torch
+
+from vla_cartpole.checkpoint import load_model, load_pretrained
+from vla_cartpole.env import CART_TOP, DT, POLE_LEN, POLE_TOP, PX_PER_M, MiniCartPoleVisionVectorEnv, frame_offsets
+from vla_cartpole.eval import env_for, greedy_actions
+from vla_cartpole.tasks import GOALS, episode_success
+from vla_cartpole.text import make_bow_instruction
+
+INSTRUCTION, GOAL = "move to the left while balancing", GOALS["move_left"]
+
+
+def read_frames(obs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    "Cart position (m) and pole angle (rad) as the pictures `[N, k, 64, 256, 3]` show them: `[N, k]` each."
+    cols = np.arange(obs.shape[-2])
+    cart = obs[..., CART_TOP + 5, :, 0] == 0                                   # a row through the black cart
+    cart_col = (cart * cols).sum(-1) / cart.sum(-1) + 0.5                      # its 16 columns are centre − 8 … centre + 7
+    pole = (obs[..., POLE_TOP:CART_TOP, :, 0] == 255) & (obs[..., POLE_TOP:CART_TOP, :, 1] == 0)   # red pixels
+    pole_col = (pole * cols).sum((-1, -2)) / np.maximum(pole.sum((-1, -2)), 1)
+    tilt = np.arcsin(np.clip(2 * (pole_col - cart_col) / POLE_LEN, -1, 1))   # the pole's middle is half its length out
+    return (cart_col - obs.shape[-2] // 2) / PX_PER_M, tilt
+
+
+def controller(frame_stride, gains):
+    "The linear controller's actions for a batch of observations stacked with `frame_stride`."
+    offsets = frame_offsets(4, frame_stride)
+    span, last_gap = (offsets[-1] - offsets[0]) * DT, (offsets[-1] - offsets[-2]) * DT
+    def act(obs):
+        x, th = read_frames(obs)
+        rate, speed = (th[:, -1] - th[:, -2]) / last_gap, (x[:, -1] - x[:, 0]) / span
+        return (gains[0] * th[:, -1] + gains[1] * rate + gains[2] * (speed - GOAL.target) > 0).astype(int)
+    return act
+
+
+def score(env, act, seed: int = 0) -> tuple[float, float]:
+    "Success rate and speed sway of `act` on one episode per environment of `env` (seeds `seed`, `seed + 1`, …)."
+    obs, _ = env.reset(seed=seed, options={"instruction": INSTRUCTION})
+    T, n = env.max_episode_steps, env.num_envs
+    xs, vs, alive = np.zeros((T, n)), np.zeros((T, n)), np.ones(n, bool)
+    for t in range(T):
+        obs, _, term, _, info = env.step(act(obs))
+        fin = info.get("final_info", info)
+        xs[t], vs[t] = fin["x"], fin["x_dot"]
+        alive &= ~term
+    ok = [episode_success(GOAL, xs[:, i], vs[:, i], T if alive[i] else 0, T) for i in range(n)]
+    tenths = vs[100:].reshape(10, 10, n).mean(1)                              # 10-step mean speeds, last 100 steps
+    return float(np.mean(ok)), float(tenths.std(0).mean())
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--episodes", type=int, default=100)
+    p.add_argument("--spacings", nargs="+", default=["1", "3", "6", "10,6,2"])
+    p.add_argument("--weights", default=None, help="an agent to compare (default: the shipped cartpole_tasks)")
+    a = p.parse_args()
+    grid = list(itertools.product([1.0, 2.0], [0.2, 0.3], [0.2, 0.3]))
+    print(f"{'who':>28} | frames shown (steps back) | success | speed sway (m/s)")
+    for s in a.spacings:
+        stride = tuple(int(v) for v in s.split(",")) if "," in s else int(s)
+        env = MiniCartPoleVisionVectorEnv(a.episodes, frame_stack=4, frame_stride=stride, copy=False)
+        (success, sway), gains = max(((score(env, controller(stride, g)), g) for g in grid), key=lambda r: (r[0][0], -r[0][1]))
+        back = [frame_offsets(4, stride)[-1] - o for o in frame_offsets(4, stride)]
+        print(f"{'controller ' + str(gains):>28} | {str(back):>25} | {success:7.0%} | {sway:.3f}")
+    model = (load_pretrained("cartpole_tasks")[0] if a.weights is None else load_model(a.weights)[0]).float().eval()
+    bow = make_bow_instruction(INSTRUCTION, model.vocab_size)
+    with torch.no_grad(): success, sway = score(env_for(model, a.episodes), lambda obs: greedy_actions(model, obs, bow))
+    back = [frame_offsets(4, model.frame_stride)[-1] - o for o in frame_offsets(model.frame_stack, model.frame_stride)]
+    print(f"{'agent ' + (a.weights or 'cartpole_tasks'):>28} | {str(back):>25} | {success:7.0%} | {sway:.3f}")
+
+
+if __name__ == "__main__":
+    main()
