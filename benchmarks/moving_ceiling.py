@@ -77,12 +77,14 @@ def main():
         stride = tuple(int(v) for v in s.split(",")) if "," in s else int(s)
         env = MiniCartPoleVisionVectorEnv(a.episodes, frame_stack=4, frame_stride=stride, copy=False)
         (success, sway), gains = max(((score(env, controller(stride, g)), g) for g in grid), key=lambda r: (r[0][0], -r[0][1]))
-        back = [frame_offsets(4, stride)[-1] - o for o in frame_offsets(4, stride)]
+        offsets = frame_offsets(4, stride)
+        back = [offsets[-1] - o for o in offsets]
         print(f"{'controller ' + str(gains):>28} | {str(back):>25} | {success:7.0%} | {sway:.3f}")
     model = (load_pretrained("cartpole_tasks")[0] if a.weights is None else load_model(a.weights)[0]).float().eval()
     bow = make_bow_instruction(INSTRUCTION, model.vocab_size)
     with torch.no_grad(): success, sway = score(env_for(model, a.episodes), lambda obs: greedy_actions(model, obs, bow))
-    back = [frame_offsets(4, model.frame_stride)[-1] - o for o in frame_offsets(model.frame_stack, model.frame_stride)]
+    offsets = frame_offsets(model.frame_stack, model.frame_stride)
+    back = [offsets[-1] - o for o in offsets]
     print(f"{'agent ' + (a.weights or 'cartpole_tasks'):>28} | {str(back):>25} | {success:7.0%} | {sway:.3f}")
 
 
