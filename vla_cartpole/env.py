@@ -134,7 +134,7 @@ def check_frame_stride(frame_stride, frame_stack: int = 1) -> int | tuple[int, .
     between each stacked frame and the next, oldest first, as a tuple (a list is taken too; equal gaps become one int)."""
     if isinstance(frame_stride, (list, tuple)) and len(frame_stride) == frame_stack - 1 and all(map(_is_positive_int, frame_stride)):
         gaps = tuple(int(g) for g in frame_stride)
-        return gaps[0] if len(set(gaps)) == 1 else gaps if gaps else 1
+        return gaps[0] if len(set(gaps)) == 1 else gaps or 1   # (): a single frame has no gaps
     if _is_positive_int(frame_stride): return int(frame_stride)
     raise ValueError(f"frame_stride must be a positive integer or a list of frame_stack − 1 = {frame_stack - 1} of them, got {frame_stride!r}")
 
