@@ -24,6 +24,7 @@ from vla_cartpole.env import CART_TOP, DT, POLE_LEN, POLE_TOP, PX_PER_M, MiniCar
 from vla_cartpole.eval import env_for, greedy_actions
 from vla_cartpole.tasks import GOALS, episode_success
 from vla_cartpole.text import make_bow_instruction
+from vla_cartpole.train import _ints
 
 INSTRUCTION, GOAL = "move to the left while balancing", GOALS["move_left"]
 
@@ -50,6 +51,12 @@ def controller(frame_stride, gains):
     return act
 
 
+def steps_back(frame_stack: int, frame_stride) -> list[int]:
+    "How many steps back each frame of a stack is, oldest first."
+    offsets = frame_offsets(frame_stack, frame_stride)
+    return [offsets[-1] - o for o in offsets]
+
+
 def score(env, act, seed: int = 0) -> tuple[float, float]:
     "Success rate and speed sway of `act` on one episode per environment of `env` (seeds `seed`, `seed + 1`, …)."
     obs, _ = env.reset(seed=seed, options={"instruction": INSTRUCTION})
@@ -68,23 +75,19 @@ def score(env, act, seed: int = 0) -> tuple[float, float]:
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--episodes", type=int, default=100)
-    p.add_argument("--spacings", nargs="+", default=["1", "3", "6", "10,6,2"])
+    p.add_argument("--spacings", nargs="+", type=_ints, default=[1, 3, 6, (10, 6, 2)], help="frame strides, e.g. 6 or 10,6,2")
     p.add_argument("--weights", default=None, help="an agent to compare (default: the shipped cartpole_tasks)")
     a = p.parse_args()
     grid = list(itertools.product([1.0, 2.0], [0.2, 0.3], [0.2, 0.3]))
     print(f"{'who':>28} | frames shown (steps back) | success | speed sway (m/s)")
-    for s in a.spacings:
-        stride = tuple(int(v) for v in s.split(",")) if "," in s else int(s)
+    for stride in a.spacings:
         env = MiniCartPoleVisionVectorEnv(a.episodes, frame_stack=4, frame_stride=stride, copy=False)
         (success, sway), gains = max(((score(env, controller(stride, g)), g) for g in grid), key=lambda r: (r[0][0], -r[0][1]))
-        offsets = frame_offsets(4, stride)
-        back = [offsets[-1] - o for o in offsets]
-        print(f"{'controller ' + str(gains):>28} | {str(back):>25} | {success:7.0%} | {sway:.3f}")
+        print(f"{'controller ' + str(gains):>28} | {str(steps_back(4, stride)):>25} | {success:7.0%} | {sway:.3f}")
     model = (load_pretrained("cartpole_tasks")[0] if a.weights is None else load_model(a.weights)[0]).float().eval()
     bow = make_bow_instruction(INSTRUCTION, model.vocab_size)
     with torch.no_grad(): success, sway = score(env_for(model, a.episodes), lambda obs: greedy_actions(model, obs, bow))
-    offsets = frame_offsets(model.frame_stack, model.frame_stride)
-    back = [offsets[-1] - o for o in offsets]
+    back = steps_back(model.frame_stack, model.frame_stride)
     print(f"{'agent ' + (a.weights or 'cartpole_tasks'):>28} | {str(back):>25} | {success:7.0%} | {sway:.3f}")
 
 

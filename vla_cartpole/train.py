@@ -207,19 +207,19 @@ def make_config(preset: str | None = None, **overrides) -> TrainConfig:
     return validate_config(TrainConfig(**values))
 
 # %% ../nbs/07_training.ipynb #b6bf206e
+def _role_lrs(cfg: TrainConfig) -> dict:
+    "The configured learning rate of each parameter group."
+    return dict(shared=cfg.lr, actor=cfg.actor_lr or cfg.lr, critic=cfg.critic_lr or cfg.lr)
+
 def make_optimizer(model: MiniVLA, cfg: TrainConfig) -> torch.optim.Adam:
     "Adam over the shared / actor / critic parameter groups with their own learning rates."
-    groups = model.param_groups()
-    return torch.optim.Adam([
-        dict(params=groups["shared"], lr=cfg.lr, name="shared"),
-        dict(params=groups["actor"], lr=cfg.actor_lr or cfg.lr, name="actor"),
-        dict(params=groups["critic"], lr=cfg.critic_lr or cfg.lr, name="critic")], eps=1e-5)
+    groups, lrs = model.param_groups(), _role_lrs(cfg)
+    return torch.optim.Adam([dict(params=groups[k], lr=lrs[k], name=k) for k in ("shared", "actor", "critic")], eps=1e-5)
 
 def anneal_learning_rates(optimizer: torch.optim.Optimizer, cfg: TrainConfig, frames: int) -> None:
     "With `anneal_lr`, each group's learning rate is its configured one × (1 − frames / max_frames); else nothing changes."
     if not cfg.anneal_lr: return
-    left = max(0.0, 1.0 - frames / cfg.max_frames)
-    base = dict(shared=cfg.lr, actor=cfg.actor_lr or cfg.lr, critic=cfg.critic_lr or cfg.lr)
+    left, base = max(0.0, 1.0 - frames / cfg.max_frames), _role_lrs(cfg)
     for g in optimizer.param_groups: g["lr"] = base[g["name"]] * left
 
 def clip_gradients(model: MiniVLA, cfg: TrainConfig) -> dict:
