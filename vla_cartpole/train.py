@@ -38,12 +38,12 @@ from .text import make_bow_batch, make_bow_instruction, word_bucket
 
 # %% auto #0
 __all__ = ['PRESETS', 'MULTI_TASK', 'TrainConfig', 'validate_config', 'new_model', 'kept_words', 'train_instructions',
-           'make_config', 'make_optimizer', 'anneal_learning_rates', 'clip_gradients', 'Rollout', 'EpisodeTracker',
-           'TrainingDiverged', 'policy', 'TaskBows', 'collect_rollout', 'minibatch_loss', 'mirror_batch', 'update',
-           'ActorCritic', 'DistInfo', 'init_distributed', 'wrap_ddp', 'gather_to_main', 'from_main',
-           'parameters_digest', 'TrainResult', 'rank_state', 'save_training_state', 'check_outputs',
-           'load_training_state', 'run_training', 'MetricsLogger', 'train_vla', 'collect_episode', 'build_parser',
-           'main', 'summary']
+           'episode_instructions', 'make_config', 'make_optimizer', 'anneal_learning_rates', 'clip_gradients',
+           'Rollout', 'EpisodeTracker', 'TrainingDiverged', 'policy', 'TaskBows', 'collect_rollout', 'minibatch_loss',
+           'mirror_batch', 'standardise', 'update', 'ActorCritic', 'DistInfo', 'init_distributed', 'wrap_ddp',
+           'gather_to_main', 'from_main', 'parameters_digest', 'TrainResult', 'rank_state', 'save_training_state',
+           'check_outputs', 'load_training_state', 'run_training', 'MetricsLogger', 'train_vla', 'collect_episode',
+           'build_parser', 'main', 'summary']
 
 # %% ../nbs/07_training.ipynb #a58a212d
 @dataclass
@@ -52,6 +52,7 @@ class TrainConfig:
     instruction: str = "keep the pole upright"
     multi_task: bool = False                  # train on every instruction of TRAIN_INSTRUCTIONS, drawn per env and episode
     goals: str = ""                           # multi-task: only the instructions of these goals, space-separated (e.g. "move_left move_right")
+    moving_repeat: int = 1                    # multi-task: episodes draw each velocity-goal instruction this many times as often as the others
     start_x_spread: float = 0.0               # training episodes start with the cart in ±this (m)
     film: bool = False                        # FiLM conditioning of the vision features on the text
     goal_shaping: float = 0.0                 # potential-based shaping toward the goal, learned rewards only
@@ -95,6 +96,7 @@ class TrainConfig:
     algo: str = "ppo"                         # "a2c" or "ppo"
     update_epochs: int = 4                    # passes over each rollout (PPO)
     anneal_lr: bool = False                   # learning rates fall linearly to 0 over max_frames (as in CleanRL's PPO)
+    adv_norm: str = "batch"                   # advantages standardised over the rollout ("batch") or within each goal ("goal")
     minibatch_size: int = 256
     clip_coef: float = 0.2                    # PPO ratio clipping
     reward_scale: float = 0.1                 # rewards (and so values) are learned in these units
@@ -132,7 +134,7 @@ def validate_config(cfg: TrainConfig) -> TrainConfig:
     def need(ok, name, what):
         if not ok: raise ValueError(f"{name} must be {what}, got {getattr(cfg, name)!r}")
     for name in ("num_envs", "rollout_steps", "max_steps", "checkpoint_every_steps", "eval_every_steps",
-                 "eval_episodes", "solve_episodes", "frame_stack", "update_epochs", "minibatch_size"):
+                 "eval_episodes", "solve_episodes", "frame_stack", "update_epochs", "minibatch_size", "moving_repeat"):
         v = getattr(cfg, name)
         need(isinstance(v, int) and not isinstance(v, bool) and v >= 1, name, "a positive integer")
     for name in ("num_episodes", "checkpoint_latest_every_steps", "max_frames", "threads"):
@@ -152,6 +154,7 @@ def validate_config(cfg: TrainConfig) -> TrainConfig:
     need(cfg.algo in ("a2c", "ppo"), "algo", "'a2c' or 'ppo'")
     need(not cfg.anneal_lr or cfg.max_frames, "anneal_lr", "False unless max_frames is set (it anneals over max_frames)")
     need(cfg.value_loss in ("mse", "smooth_l1"), "value_loss", "'mse' or 'smooth_l1'")
+    need(cfg.adv_norm in ("batch", "goal"), "adv_norm", "'batch' or 'goal'")
     need(cfg.encoder in ENCODERS, "encoder", f"one of {sorted(ENCODERS)}")
     need(cfg.env_backend in ("auto", "numpy", "torch"), "env_backend", "'auto', 'numpy' or 'torch'")
     make_bow_instruction(cfg.instruction)  # raises on a non-string or an empty instruction
@@ -191,6 +194,10 @@ def train_instructions(cfg: TrainConfig) -> list[str]:
     "The instructions a run trains on: those of `TRAIN_INSTRUCTIONS` with `multi_task` (the `goals` asked for, or all), else just `instruction`."
     if not cfg.multi_task: return [cfg.instruction]
     return [t for t, goal in TRAIN_INSTRUCTIONS.items() if not cfg.goals or goal in cfg.goals.split()]
+
+def episode_instructions(cfg: TrainConfig) -> list[str]:
+    "The list training episodes draw their instruction from: `train_instructions`, each velocity goal's `moving_repeat` times."
+    return [t for t in train_instructions(cfg) for _ in range(cfg.moving_repeat if getattr(goal_for(t), "kind", None) == "velocity" else 1)]
 
 def make_config(preset: str | None = None, **overrides) -> TrainConfig:
     "A validated `TrainConfig`: the preset (by device when `None`) with `overrides` on top (`None` values are ignored)."
@@ -287,6 +294,8 @@ class TaskBows:
         self.mirror_ids = torch.tensor([self.index.get(mirror_instruction(t), -1) for t in self.instructions])
         self.word_dropout, self.generator, self.vocab_size = word_dropout, generator, vocab_size
         self.velocity = torch.tensor([getattr(goal_for(t), "kind", None) == "velocity" for t in self.instructions])
+        goals = {}   # each distinct goal (None: no goal) numbered in order of appearance
+        self.goal_ids = torch.tensor([goals.setdefault(goal_for(t), len(goals)) for t in self.instructions])
         words = [t.lower().split() for t in self.instructions]
         self.width = max(map(len, words))                      # bits of an id that say which words were kept
         if word_dropout and self.width > 40:
@@ -313,6 +322,10 @@ class TaskBows:
     def velocity_goal(self, ids: torch.Tensor) -> torch.Tensor:
         "Whether each id's instruction names a velocity goal (ids of any shape)."
         return self.velocity[self.instruction_of(ids)]
+
+    def goal_index(self, ids: torch.Tensor) -> torch.Tensor:
+        "Which goal each id's instruction names, numbered 0, 1, … in the order the instructions first name them."
+        return self.goal_ids[self.instruction_of(ids)]
 
     def mirror(self, ids: torch.Tensor) -> torch.Tensor:
         "The ids of the mirror images (the same words kept); -1 where an instruction's mirror image is not in the list."
@@ -394,6 +407,17 @@ def mirror_batch(obs, tasks: torch.Tensor, actions: torch.Tensor, bows: TaskBows
         raise ValueError("mirror=True needs the mirror image of every training instruction in the training list")
     return torch.as_tensor(mirror_frames(_np(obs))).to(obs.device), mirrored, 1 - actions
 
+# %% ../nbs/07_training.ipynb #db84b213
+def standardise(x: torch.Tensor, groups: torch.Tensor | None = None) -> torch.Tensor:
+    "`x` shifted and scaled to mean 0 and standard deviation 1, within each value of `groups` (all together without); a lone sample gets 0."
+    if groups is None: return (x - x.mean()) / (x.std() + 1e-8)
+    out = torch.zeros_like(x)
+    for g in groups.unique():
+        m = groups == g
+        if m.sum() > 1: out[m] = standardise(x[m])
+    return out
+
+
 # %% ../nbs/07_training.ipynb #ab6321cb
 def update(model: MiniVLA, optimizer, buf: Rollout, next_value: torch.Tensor, bows: TaskBows, cfg: TrainConfig,
            device: torch.device, generator: torch.Generator | None = None, net=None) -> dict:
@@ -405,7 +429,7 @@ def update(model: MiniVLA, optimizer, buf: Rollout, next_value: torch.Tensor, bo
     obs = torch.as_tensor(buf.obs).reshape(B, *buf.obs.shape[2:])
     actions, old_logprobs = buf.actions.reshape(B).to(device), buf.logprobs.reshape(B).to(device)
     tasks = buf.tasks.reshape(B)
-    adv = adv.reshape(B); adv = ((adv - adv.mean()) / (adv.std() + 1e-8)).to(device)
+    adv = standardise(adv.reshape(B), bows.goal_index(tasks) if cfg.adv_norm == "goal" else None).to(device)
     ret = ret.reshape(B).to(device)
     if cfg.mirror: m_obs, m_tasks, m_actions = mirror_batch(obs, tasks, actions, bows)
     mb = min(cfg.minibatch_size, B)
@@ -619,7 +643,7 @@ def run_training(cfg: TrainConfig, model: MiniVLA | None = None) -> TrainResult:
     bows = TaskBows(train_instructions(cfg), model.vocab_size, device, cfg.word_dropout, gen,
                     keep_words=kept_words(cfg))
     on_device = cfg.env_backend == "torch" or (cfg.env_backend == "auto" and device.type != "cpu")
-    env_kw = dict(frame_stack=cfg.frame_stack, frame_stride=cfg.frame_stride, copy=False, instructions=bows.instructions,
+    env_kw = dict(frame_stack=cfg.frame_stack, frame_stride=cfg.frame_stride, copy=False, instructions=episode_instructions(cfg),
                   start_x_spread=cfg.start_x_spread)
     env = (TorchCartPoleVectorEnv(n, cfg.max_steps, device=device, **env_kw) if on_device
            else MiniCartPoleVisionVectorEnv(n, cfg.max_steps, **env_kw))
