@@ -38,12 +38,12 @@ from .text import make_bow_batch, make_bow_instruction, word_bucket
 
 # %% auto #0
 __all__ = ['PRESETS', 'MULTI_TASK', 'TrainConfig', 'validate_config', 'new_model', 'kept_words', 'train_instructions',
-           'episode_instructions', 'make_config', 'make_optimizer', 'anneal_learning_rates', 'clip_gradients',
-           'Rollout', 'EpisodeTracker', 'TrainingDiverged', 'policy', 'TaskBows', 'collect_rollout', 'minibatch_loss',
-           'mirror_batch', 'standardise', 'update', 'ActorCritic', 'DistInfo', 'init_distributed', 'wrap_ddp',
-           'gather_to_main', 'from_main', 'parameters_digest', 'TrainResult', 'rank_state', 'save_training_state',
-           'check_outputs', 'load_training_state', 'run_training', 'MetricsLogger', 'train_vla', 'collect_episode',
-           'build_parser', 'main', 'summary']
+           'names_velocity', 'episode_instructions', 'make_config', 'make_optimizer', 'anneal_learning_rates',
+           'clip_gradients', 'Rollout', 'EpisodeTracker', 'TrainingDiverged', 'policy', 'TaskBows', 'collect_rollout',
+           'minibatch_loss', 'mirror_batch', 'standardise', 'update', 'ActorCritic', 'DistInfo', 'init_distributed',
+           'wrap_ddp', 'gather_to_main', 'from_main', 'parameters_digest', 'TrainResult', 'rank_state',
+           'save_training_state', 'check_outputs', 'load_training_state', 'run_training', 'MetricsLogger', 'train_vla',
+           'collect_episode', 'build_parser', 'main', 'summary']
 
 # %% ../nbs/07_training.ipynb #a58a212d
 @dataclass
@@ -195,9 +195,13 @@ def train_instructions(cfg: TrainConfig) -> list[str]:
     if not cfg.multi_task: return [cfg.instruction]
     return [t for t, goal in TRAIN_INSTRUCTIONS.items() if not cfg.goals or goal in cfg.goals.split()]
 
+def names_velocity(instruction: str) -> bool:
+    "Whether `instruction` names a velocity goal (a moving one)."
+    return getattr(goal_for(instruction), "kind", None) == "velocity"
+
 def episode_instructions(cfg: TrainConfig) -> list[str]:
     "The list training episodes draw their instruction from: `train_instructions`, each velocity goal's `moving_repeat` times."
-    return [t for t in train_instructions(cfg) for _ in range(cfg.moving_repeat if getattr(goal_for(t), "kind", None) == "velocity" else 1)]
+    return [t for t in train_instructions(cfg) for _ in range(cfg.moving_repeat if names_velocity(t) else 1)]
 
 def make_config(preset: str | None = None, **overrides) -> TrainConfig:
     "A validated `TrainConfig`: the preset (by device when `None`) with `overrides` on top (`None` values are ignored)."
@@ -293,7 +297,7 @@ class TaskBows:
         # each instruction's mirror image (left/right swapped) by index; -1 where it is not in the list
         self.mirror_ids = torch.tensor([self.index.get(mirror_instruction(t), -1) for t in self.instructions])
         self.word_dropout, self.generator, self.vocab_size = word_dropout, generator, vocab_size
-        self.velocity = torch.tensor([getattr(goal_for(t), "kind", None) == "velocity" for t in self.instructions])
+        self.velocity = torch.tensor([names_velocity(t) for t in self.instructions])
         goals = {}   # each distinct goal (None: no goal) numbered in order of appearance
         self.goal_ids = torch.tensor([goals.setdefault(goal_for(t), len(goals)) for t in self.instructions])
         words = [t.lower().split() for t in self.instructions]
