@@ -7,11 +7,14 @@ the cart's speed. It pushes right when  k_angle·θ + k_rate·θ' + k_speed·(�
 
 For each frame spacing the script prints the success of the controller's best gains (of a grid of eight) on
 "move to the left while balancing" (200 steps, the evaluator's rule: survive, and the mean speed of the last 100
-steps within 0.1 m/s of −0.2), and how much the cart's speed sways: the spread of its 10-step mean speeds over
-the last 100 steps, within an episode (m/s). Then the same two numbers for the shipped `cartpole_tasks` agent
-(greedy) on the same episodes, for comparison.
+steps within 0.1 m/s of −0.2), how much the cart's speed sways: the spread of its 10-step mean speeds over
+the last 100 steps, within an episode (m/s), and the median episode's mean speed over those steps (m/s). Then the
+same three numbers for the shipped `cartpole_tasks` agent (greedy) on the same episodes, for comparison, and how much
+the velocity bonus (`goal_bonus`, per step of the last 100) asks of the agent's mean speed: what it would gain per
+step if its speeds, sway and all, were shifted so that their mean is the one asked, with the bonus judging each
+step's own speed or (the trainer's `speed_window`) the mean speed of the last 18 or 50 steps.
 
-    python benchmarks/moving_ceiling.py [--episodes 100] [--spacings 1 3 6 10,6,2] [--weights PATH]
+    python benchmarks/moving_ceiling.py [--episodes 100] [--spacings 1 3 6 10,6,2] [--weights PATH]   # --spacings alone: the agent only
 """
 import argparse
 import itertools
@@ -20,7 +23,7 @@ import numpy as np
 import torch
 
 from vla_cartpole.checkpoint import load_model, load_pretrained
-from vla_cartpole.env import CART_TOP, DT, POLE_LEN, POLE_TOP, PX_PER_M, MiniCartPoleVisionVectorEnv, frame_offsets
+from vla_cartpole.env import CART_TOP, DT, POLE_LEN, POLE_TOP, PX_PER_M, MiniCartPoleVisionVectorEnv, frame_offsets, goal_bonus
 from vla_cartpole.eval import env_for, greedy_actions
 from vla_cartpole.tasks import GOALS, episode_success
 from vla_cartpole.text import make_bow_instruction
@@ -57,8 +60,8 @@ def steps_back(frame_stack: int, frame_stride) -> list[int]:
     return [offsets[-1] - o for o in offsets]
 
 
-def score(env, act, seed: int = 0) -> tuple[float, float]:
-    "Success rate and speed sway of `act` on one episode per environment of `env` (seeds `seed`, `seed + 1`, …)."
+def score(env, act, seed: int = 0) -> tuple[float, float, float, np.ndarray]:
+    "Success rate, speed sway, median speed and speeds `[T, N]` of `act` on one episode per environment of `env` (seeds `seed`, …)."
     obs, _ = env.reset(seed=seed, options={"instruction": INSTRUCTION})
     T, n = env.max_episode_steps, env.num_envs
     xs, vs, alive = np.zeros((T, n)), np.zeros((T, n)), np.ones(n, bool)
@@ -69,26 +72,35 @@ def score(env, act, seed: int = 0) -> tuple[float, float]:
         alive &= ~term
     ok = [episode_success(GOAL, xs[:, i], vs[:, i], T if alive[i] else 0, T) for i in range(n)]
     tenths = vs[100:].reshape(10, 10, n).mean(1)                              # 10-step mean speeds, last 100 steps
-    return float(np.mean(ok)), float(tenths.std(0).mean())
+    return float(np.mean(ok)), float(tenths.std(0).mean()), float(np.median(vs[100:].mean(0))), vs
+
+
+def bonus_gain(vs: np.ndarray, window: int) -> float:
+    "Velocity bonus per step (last 100) gained by shifting speeds `[T, N]`, each a mean over `window` steps, to the asked mean."
+    means = np.stack([vs[max(0, t - window + 1):t + 1].mean(0) for t in range(100, len(vs))])
+    bonus = lambda v: float(goal_bonus(0.0, v, GOAL.target, 1.0).mean())
+    return bonus(means + GOAL.target - means.mean()) - bonus(means)
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--episodes", type=int, default=100)
-    p.add_argument("--spacings", nargs="+", type=_ints, default=[1, 3, 6, (10, 6, 2)], help="frame strides, e.g. 6 or 10,6,2")
+    p.add_argument("--spacings", nargs="*", type=_ints, default=[1, 3, 6, (10, 6, 2)], help="frame strides, e.g. 6 or 10,6,2 (none: the agent only)")
     p.add_argument("--weights", default=None, help="an agent to compare (default: the shipped cartpole_tasks)")
     a = p.parse_args()
     grid = list(itertools.product([1.0, 2.0], [0.2, 0.3], [0.2, 0.3]))
-    print(f"{'who':>28} | frames shown (steps back) | success | speed sway (m/s)")
+    print(f"{'who':>28} | frames shown (steps back) | success | speed sway (m/s) | median speed (m/s)")
     for stride in a.spacings:
         env = MiniCartPoleVisionVectorEnv(a.episodes, frame_stack=4, frame_stride=stride, copy=False)
-        (success, sway), gains = max(((score(env, controller(stride, g)), g) for g in grid), key=lambda r: (r[0][0], -r[0][1]))
-        print(f"{'controller ' + str(gains):>28} | {str(steps_back(4, stride)):>25} | {success:7.0%} | {sway:.3f}")
+        (success, sway, speed, _), gains = max(((score(env, controller(stride, g)), g) for g in grid), key=lambda r: (r[0][0], -r[0][1]))
+        print(f"{'controller ' + str(gains):>28} | {str(steps_back(4, stride)):>25} | {success:7.0%} | {sway:16.3f} | {speed:+.3f}")
     model = (load_pretrained("cartpole_tasks")[0] if a.weights is None else load_model(a.weights)[0]).float().eval()
     bow = make_bow_instruction(INSTRUCTION, model.vocab_size)
-    with torch.no_grad(): success, sway = score(env_for(model, a.episodes), lambda obs: greedy_actions(model, obs, bow))
+    with torch.no_grad(): success, sway, speed, vs = score(env_for(model, a.episodes), lambda obs: greedy_actions(model, obs, bow))
     back = steps_back(model.frame_stack, model.frame_stride)
-    print(f"{'agent ' + (a.weights or 'cartpole_tasks'):>28} | {str(back):>25} | {success:7.0%} | {sway:.3f}")
+    print(f"{'agent ' + (a.weights or 'cartpole_tasks'):>28} | {str(back):>25} | {success:7.0%} | {sway:16.3f} | {speed:+.3f}")
+    print("the agent's bonus gain per step at the asked mean speed: " +
+          ", ".join(f"judging {w}-step means {bonus_gain(vs, w):+.3f}" for w in (1, 18, 50)))
 
 
 if __name__ == "__main__":

@@ -58,6 +58,7 @@ class TrainConfig:
     goal_shaping: float = 0.0                 # potential-based shaping toward the goal, learned rewards only
     goal_weight: float = 1.0                  # the goal bonus counts this many times in the learned rewards (env rewards unchanged)
     speed_scale: float = SPEED_SCALE          # the extra goal_weight − 1 velocity bonuses fall by 0.5 per this much speed error (m/s)
+    speed_window: int = 1                     # the extra velocity bonuses judge the cart's mean speed over the episode's last this many steps
     finite_moving: bool = False               # velocity goals end at the time limit (no bootstrap there): no track lets a cart move forever
     moving_gamma: float | None = None         # the discount of velocity goals' steps (None: gamma): a shorter horizon, so the track's end is out of sight
     mirror: bool = False                      # learn from mirror images too: half of each minibatch flipped, left/right swapped
@@ -134,7 +135,7 @@ def validate_config(cfg: TrainConfig) -> TrainConfig:
     def need(ok, name, what):
         if not ok: raise ValueError(f"{name} must be {what}, got {getattr(cfg, name)!r}")
     for name in ("num_envs", "rollout_steps", "max_steps", "checkpoint_every_steps", "eval_every_steps",
-                 "eval_episodes", "solve_episodes", "frame_stack", "update_epochs", "minibatch_size", "moving_repeat"):
+                 "eval_episodes", "solve_episodes", "frame_stack", "update_epochs", "minibatch_size", "moving_repeat", "speed_window"):
         v = getattr(cfg, name)
         need(isinstance(v, int) and not isinstance(v, bool) and v >= 1, name, "a positive integer")
     for name in ("num_episodes", "checkpoint_latest_every_steps", "max_frames", "threads"):
@@ -262,16 +263,23 @@ class Rollout:
 def _np(x) -> np.ndarray: return x.cpu().numpy() if torch.is_tensor(x) else np.asarray(x)
 
 class EpisodeTracker:
-    "Running return and length of every environment; finished episodes are appended to `rewards` and `lengths`."
-    def __init__(self, n: int, rewards: list | None = None, lengths: list | None = None):
+    """Running return, length and last `speed_window` speeds of every environment; finished episodes are appended to
+    `rewards` and `lengths`."""
+    def __init__(self, n: int, rewards: list | None = None, lengths: list | None = None, speed_window: int = 1):
         self.ret, self.len = np.zeros(n), np.zeros(n, np.int64)
+        self.speeds = np.zeros((speed_window, n))    # newest last; 0 before the episode's first step
         self.rewards = [] if rewards is None else rewards
         self.lengths = [] if lengths is None else lengths
+    def mean_speed(self, x_dot) -> np.ndarray:
+        "Remember each environment's speed after this step; its mean over the episode's last `speed_window` steps. Call before `step`."
+        self.speeds = np.roll(self.speeds, -1, 0)
+        self.speeds[-1] = x_dot
+        return self.speeds.sum(0) / np.minimum(self.len + 1, len(self.speeds))
     def step(self, reward, done):
         self.ret += reward; self.len += 1
         for i in np.flatnonzero(done):
             self.rewards.append(float(self.ret[i])); self.lengths.append(int(self.len[i]))
-        self.ret[done] = 0; self.len[done] = 0
+        self.ret[done] = 0; self.len[done] = 0; self.speeds[:, done] = 0
 
 def _autocast(cfg: TrainConfig, device: torch.device):
     return torch.autocast(device.type, dtype=torch.bfloat16, enabled=cfg.bf16)
@@ -373,7 +381,8 @@ def collect_rollout(model: MiniVLA, env: MiniCartPoleVisionVectorEnv, obs: np.nd
         if shaping:   # + γ·Φ(s') − Φ(s), with Φ = 0 after a fall
             learned = learned + cfg.gamma * np.where(terminated, 0.0, shaping * _goal_potential(after, *goal, cfg.gamma)) - phi
         if extra_goal:   # the goal bonus counted goal_weight times in all (0 on a fall, like the env's)
-            learned = learned + extra_goal * np.where(terminated, 0.0, goal_bonus(after[:, 0], after[:, 1], *goal, cfg.speed_scale))
+            speed = tracker.mean_speed(after[:, 1])         # with speed_window 1, the step's own speed
+            learned = learned + extra_goal * np.where(terminated, 0.0, goal_bonus(after[:, 0], speed, *goal, cfg.speed_scale))
         buf.rewards[t] = torch.as_tensor(learned * cfg.reward_scale, dtype=torch.float32)
         buf.dones[t] = torch.as_tensor(terminated | truncated, dtype=torch.float32)
         buf.trunc_values[t] = 0.0
@@ -550,7 +559,7 @@ def _to_numpy(d: dict) -> dict: return {k: v.numpy() if isinstance(v, torch.Tens
 
 def rank_state(env, tracker: EpisodeTracker, gen: torch.Generator) -> dict:
     "What one process (rank) owns: its environments mid-episode, their running returns, its random generators."
-    return dict(env=_to_torch(env.state_dict()), tracker=_to_torch(dict(ret=tracker.ret, len=tracker.len)),
+    return dict(env=_to_torch(env.state_dict()), tracker=_to_torch(dict(ret=tracker.ret, len=tracker.len, speeds=tracker.speeds)),
                 torch_rng=torch.get_rng_state(), update_rng=gen.get_state())
 
 def save_training_state(path: Path, model: MiniVLA, optimizer, res: TrainResult, ranks: list[dict]) -> None:
@@ -654,11 +663,14 @@ def run_training(cfg: TrainConfig, model: MiniVLA | None = None) -> TrainResult:
     eval_env = env_for(model, cfg.eval_episodes, cfg.max_steps, copy=False)
     obs, _ = env.reset(seed=cfg.seed * 100_003 + d.rank * n)   # distinct environment seeds on every rank
     buf = Rollout.empty(cfg.rollout_steps, n, env.single_observation_space.shape, device if on_device else None)
-    tracker = EpisodeTracker(n, *((res.episode_rewards, res.episode_lengths) if d.main else ()))   # rank 0's episodes are the result's
+    tracker = EpisodeTracker(n, *((res.episode_rewards, res.episode_lengths) if d.main else (None, None)),   # rank 0's episodes are the result's
+                             speed_window=cfg.speed_window)
     if cfg.resume:   # continue the very episodes that were running, mid-way
         try: obs = env.load_state_dict(_to_numpy(mine["env"]))
         except ValueError as e: raise CheckpointError(f"{_state_path(cfg)}: {e}; resume with the run's own --num-envs") from None
         tracker.ret[:], tracker.len[:] = mine["tracker"]["ret"].numpy(), mine["tracker"]["len"].numpy()
+        if mine["tracker"].get("speeds", torch.zeros(0)).shape == tracker.speeds.shape:   # else: saved before, or with another window
+            tracker.speeds[:] = mine["tracker"]["speeds"].numpy()
     ckpt_latest_every = cfg.checkpoint_latest_every_steps or cfg.checkpoint_every_steps
     next_eval = (res.frames // cfg.eval_every_steps + 1) * cfg.eval_every_steps
     next_ckpt = (res.frames // cfg.checkpoint_every_steps + 1) * cfg.checkpoint_every_steps
