@@ -33,7 +33,7 @@ def main(argv=None) -> None:
     model = (load_pretrained("cartpole_tasks") if a.weights is None else load_model(a.weights))[0].float().eval()
     cfg = make_config("cpu", multi_task=True, frame_stack=model.frame_stack, frame_stride=model.frame_stride)
     bows = TaskBows(train_instructions(cfg), model.vocab_size, None, cfg.word_dropout,
-                    torch.Generator().manual_seed(a.seed), keep_words=kept_words(cfg))
+                    torch.Generator().manual_seed(a.seed), keep_words=kept_words(cfg), phrase_mix=cfg.phrase_mix)
     env = MiniCartPoleVisionVectorEnv(cfg.num_envs, cfg.max_steps, frame_stack=cfg.frame_stack, frame_stride=cfg.frame_stride,
                                       copy=False, instructions=bows.instructions, start_x_spread=cfg.start_x_spread)
     obs, _ = env.reset(seed=a.seed)

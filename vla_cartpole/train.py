@@ -39,11 +39,11 @@ from .text import make_bow_batch, make_bow_instruction, word_bucket
 # %% auto #0
 __all__ = ['PRESETS', 'MULTI_TASK', 'TrainConfig', 'validate_config', 'new_model', 'kept_words', 'train_instructions',
            'names_velocity', 'episode_instructions', 'make_config', 'make_optimizer', 'anneal_learning_rates',
-           'clip_gradients', 'Rollout', 'EpisodeTracker', 'TrainingDiverged', 'policy', 'TaskBows', 'collect_rollout',
-           'minibatch_loss', 'mirror_batch', 'standardise', 'update', 'ActorCritic', 'DistInfo', 'init_distributed',
-           'wrap_ddp', 'gather_to_main', 'from_main', 'parameters_digest', 'TrainResult', 'rank_state',
-           'save_training_state', 'check_outputs', 'load_training_state', 'run_training', 'MetricsLogger', 'train_vla',
-           'collect_episode', 'build_parser', 'main', 'summary']
+           'clip_gradients', 'Rollout', 'EpisodeTracker', 'TrainingDiverged', 'policy', 'borrowed_words', 'TaskBows',
+           'collect_rollout', 'minibatch_loss', 'mirror_batch', 'standardise', 'update', 'ActorCritic', 'DistInfo',
+           'init_distributed', 'wrap_ddp', 'gather_to_main', 'from_main', 'parameters_digest', 'TrainResult',
+           'rank_state', 'save_training_state', 'check_outputs', 'load_training_state', 'run_training', 'MetricsLogger',
+           'train_vla', 'collect_episode', 'build_parser', 'main', 'summary']
 
 # %% ../nbs/07_training.ipynb #a58a212d
 @dataclass
@@ -67,6 +67,7 @@ class TrainConfig:
     word_dropout: float = 0.0                 # each step reads each word of its instruction with probability 1 − this
     keep_side_words: bool = False             # word dropout never drops *left* or *right* (the words a mirror image swaps)
     keep_words: str = ""                      # more words word dropout never drops, space-separated (e.g. "move moving")
+    phrase_mix: float = 0.0                   # each word of the goal's other training phrasings joins an instruction's bag with this probability
     zero_unseen_words: bool = False           # words no training instruction uses start at 0 (and stay there): unfamiliar words say nothing
     num_episodes: int | None = None          # stop after this many finished training episodes (None: no limit)
     num_envs: int = 16
@@ -167,6 +168,8 @@ def validate_config(cfg: TrainConfig) -> TrainConfig:
     need(isinstance(cfg.word_dropout, (int, float)) and not isinstance(cfg.word_dropout, bool) and 0 <= cfg.word_dropout < 1,
          "word_dropout", "a number in [0, 1)")
     need(isinstance(cfg.keep_words, str), "keep_words", "a str of space-separated words")
+    need(isinstance(cfg.phrase_mix, (int, float)) and not isinstance(cfg.phrase_mix, bool) and 0 <= cfg.phrase_mix < 1,
+         "phrase_mix", "a number in [0, 1)")
     need(isinstance(cfg.goals, str) and set(cfg.goals.split()) <= set(GOALS), "goals", f"space-separated names from {sorted(GOALS)}")
     need(not cfg.goals or cfg.multi_task, "goals", "'' unless multi_task=True (a single-instruction run has one goal)")
     need(not cfg.relative or cfg.encoder == "keypoints", "relative", "False unless encoder='keypoints'")
@@ -292,44 +295,59 @@ def policy(logits: torch.Tensor) -> Categorical:
     if not torch.isfinite(logits).all(): raise TrainingDiverged("the policy's logits became nan/inf")
     return Categorical(logits=logits.float())
 
+def borrowed_words(instruction: str, instructions) -> list[str]:
+    """The words of the other phrasings of `instruction`'s goal in `instructions` that it does not use itself (none
+    without a goal). Sorted so that mirror images list them in the same order (for goals whose phrasings name one side)."""
+    goal, own = goal_for(instruction), set(instruction.lower().split())
+    if goal is None: return []
+    words = {w for t in instructions if t != instruction and goal_for(t) == goal for w in t.lower().split()} - own
+    return sorted(sorted(words), key=lambda w: min(w, MIRROR_WORDS.get(w, w)))   # *left* and *right* sort as one word
+
 class TaskBows:
     """The bags of words of the training instructions; `bows(ids)` is what each sample reads (one shared vector for one
     instruction). With `word_dropout` each call of `ids` also drops every word with that probability (the whole
     instruction when none is left), drawing from `generator`; an id then names the instruction and the words kept.
-    Words in `keep_words` are never dropped."""
+    Words in `keep_words` are never dropped. With `phrase_mix` each of the `borrowed_words` of an instruction also
+    joins its bag with that probability."""
     def __init__(self, instructions, vocab_size: int = 1000, device=None, word_dropout: float = 0.0,
-                 generator: torch.Generator | None = None, keep_words=()):
+                 generator: torch.Generator | None = None, keep_words=(), phrase_mix: float = 0.0):
         self.instructions = list(instructions)
         self.index = {t: i for i, t in enumerate(self.instructions)}
         self.table = make_bow_batch(self.instructions, vocab_size).to(device)
         # each instruction's mirror image (left/right swapped) by index; -1 where it is not in the list
         self.mirror_ids = torch.tensor([self.index.get(mirror_instruction(t), -1) for t in self.instructions])
-        self.word_dropout, self.generator, self.vocab_size = word_dropout, generator, vocab_size
+        self.word_dropout, self.phrase_mix, self.generator, self.vocab_size = word_dropout, phrase_mix, generator, vocab_size
+        self.drawn = bool(word_dropout or phrase_mix)           # whether an id also says which words a step reads
         self.velocity = torch.tensor([names_velocity(t) for t in self.instructions])
         goals = {}   # each distinct goal (None: no goal) numbered in order of appearance
         self.goal_ids = torch.tensor([goals.setdefault(goal_for(t), len(goals)) for t in self.instructions])
-        words = [t.lower().split() for t in self.instructions]
+        own = [t.lower().split() for t in self.instructions]
+        words = [w + (borrowed_words(t, self.instructions) if phrase_mix else []) for t, w in zip(self.instructions, own)]
         self.width = max(map(len, words))                      # bits of an id that say which words were kept
-        if word_dropout and self.width > 40:
-            raise ValueError(f"word_dropout needs instructions of at most 40 words, got one of {self.width}")
-        self.valid = torch.tensor([[i < len(w) for i in range(self.width)] for w in words])
+        if self.drawn and self.width > 40:
+            raise ValueError(f"word_dropout and phrase_mix need at most 40 words per instruction (borrowed ones included), got {self.width}")
+        self.valid = torch.tensor([[i < len(w) for i in range(self.width)] for w in own])
+        self.borrowed = torch.tensor([[len(o) <= i < len(w) for i in range(self.width)] for o, w in zip(own, words)])
+        self.readable = (self.valid | self.borrowed).to(device)
         self.kept = torch.tensor([[i < len(w) and w[i] in keep_words for i in range(self.width)] for w in words])
         self.buckets = torch.tensor([[word_bucket(w[i], vocab_size) if i < len(w) else 0 for i in range(self.width)]
                                      for w in words], device=device)
 
     def ids(self, env) -> torch.Tensor:
-        "Which instruction each environment's current episode follows (and, with `word_dropout`, which of its words this step reads)."
-        if len(self.instructions) == 1 and not self.word_dropout: return torch.zeros(env.num_envs, dtype=torch.long)
+        "Which instruction each environment's current episode follows (and, with `word_dropout` or `phrase_mix`, which words this step reads)."
+        if len(self.instructions) == 1 and not self.drawn: return torch.zeros(env.num_envs, dtype=torch.long)
         ids = torch.tensor([self.index[t] for t in env.instruction])
-        if not self.word_dropout: return ids
-        keep = ((torch.rand(len(ids), self.width, generator=self.generator) >= self.word_dropout) | self.kept[ids]) & self.valid[ids]
+        if not self.drawn: return ids
+        draw = torch.rand(len(ids), self.width, generator=self.generator)
+        keep = ((draw >= self.word_dropout) | self.kept[ids]) & self.valid[ids]
         none = ~keep.any(1)
         keep[none] = self.valid[ids[none]]
+        keep |= (draw < self.phrase_mix) & self.borrowed[ids]
         return ids << self.width | (keep.long() << torch.arange(self.width)).sum(1)
 
     def instruction_of(self, ids: torch.Tensor) -> torch.Tensor:
-        "Each id's index in `instructions` (with `word_dropout` an id also carries, in its low bits, the words kept)."
-        return ids >> self.width if self.word_dropout else ids
+        "Each id's index in `instructions` (with `word_dropout` or `phrase_mix` an id also carries, in its low bits, the words read)."
+        return ids >> self.width if self.drawn else ids
 
     def velocity_goal(self, ids: torch.Tensor) -> torch.Tensor:
         "Whether each id's instruction names a velocity goal (ids of any shape)."
@@ -342,14 +360,14 @@ class TaskBows:
     def mirror(self, ids: torch.Tensor) -> torch.Tensor:
         "The ids of the mirror images (the same words kept); -1 where an instruction's mirror image is not in the list."
         m = self.mirror_ids[self.instruction_of(ids)]
-        if not self.word_dropout: return m
+        if not self.drawn: return m
         return torch.where(m < 0, -1, m << self.width | (ids & (2**self.width - 1)))
 
     def __call__(self, ids: torch.Tensor) -> torch.Tensor:
-        if not self.word_dropout: return self.table[0] if len(self.instructions) == 1 else self.table[ids.to(self.table.device)]
+        if not self.drawn: return self.table[0] if len(self.instructions) == 1 else self.table[ids.to(self.table.device)]
         ids = ids.to(self.buckets.device)
         inst, keep = self.instruction_of(ids), (ids[:, None] >> torch.arange(self.width, device=ids.device)) & 1
-        keep = keep.bool() & self.valid.to(ids.device)[inst]
+        keep = keep.bool() & self.readable[inst]
         return torch.zeros(len(ids), self.vocab_size, device=ids.device).scatter_add_(1, self.buckets[inst], keep.float())
 
 def _goal_potential(xv: np.ndarray, target, moving, gamma: float) -> np.ndarray:
@@ -654,7 +672,7 @@ def run_training(cfg: TrainConfig, model: MiniVLA | None = None) -> TrainResult:
         res.episode_rewards, res.episode_lengths = st["episode_rewards"].tolist(), st["episode_lengths"].tolist()
         torch.set_rng_state(mine["torch_rng"]); gen.set_state(mine["update_rng"])
     bows = TaskBows(train_instructions(cfg), model.vocab_size, device, cfg.word_dropout, gen,
-                    keep_words=kept_words(cfg))
+                    keep_words=kept_words(cfg), phrase_mix=cfg.phrase_mix)
     on_device = cfg.env_backend == "torch" or (cfg.env_backend == "auto" and device.type != "cpu")
     env_kw = dict(frame_stack=cfg.frame_stack, frame_stride=cfg.frame_stride, copy=False, instructions=episode_instructions(cfg),
                   start_x_spread=cfg.start_x_spread)
