@@ -329,7 +329,7 @@ class TaskBows:
         self.valid = torch.tensor([[i < len(w) for i in range(self.width)] for w in own])
         self.borrowed = torch.tensor([[len(o) <= i < len(w) for i in range(self.width)] for o, w in zip(own, words)])
         self.readable = (self.valid | self.borrowed).to(device)
-        self.kept = torch.tensor([[i < len(w) and w[i] in keep_words for i in range(self.width)] for w in words])
+        self.kept = torch.tensor([[i < len(w) and w[i] in keep_words for i in range(self.width)] for w in own])   # never dropped: own words only
         self.buckets = torch.tensor([[word_bucket(w[i], vocab_size) if i < len(w) else 0 for i in range(self.width)]
                                      for w in words], device=device)
 
