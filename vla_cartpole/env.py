@@ -286,7 +286,7 @@ class InstructedEnvs:
         if isinstance(instructions, str) or not len(instructions):
             raise ValueError(f"instructions must be a non-empty list of str, got {instructions!r}")
         self.instructions = [_check_instruction(t) for t in instructions]
-        n, self._fixed = self.num_envs, None
+        n, self._fixed, self.instruction_weights = self.num_envs, None, None
         self.instruction, self.goal = np.empty(n, dtype=object), np.empty(n, dtype=object)
         self._target, self._moving = np.zeros(n), np.zeros(n)
         self._set_instructions(np.arange(n), [self.instructions[0]] * n)
@@ -308,15 +308,29 @@ class InstructedEnvs:
         "Give the environments `idx` the instruction of their next episode."
         if self._fixed is not None: texts = [self._fixed[i] for i in idx]
         elif len(self.instructions) == 1: texts = [self.instructions[0]] * len(idx)
-        else: texts = [self.instructions[self._rngs[i].integers(len(self.instructions))] for i in idx]
+        elif self.instruction_weights is None: texts = [self.instructions[self._rngs[i].integers(len(self.instructions))] for i in idx]
+        else: texts = [self.instructions[self._rngs[i].choice(len(self.instructions), p=self.instruction_weights)] for i in idx]
         self._set_instructions(idx, texts)
 
+    def set_instruction_weights(self, weights=None):
+        "Later episodes draw `instructions[k]` with probability ∝ `weights[k]` (`None`: all equally likely)."
+        if weights is not None:
+            try: w = np.asarray(weights, dtype=float)
+            except (TypeError, ValueError): w = np.full(0, np.nan)
+            if w.shape != (len(self.instructions),) or not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0:
+                raise ValueError(f"weights must be {len(self.instructions)} finite numbers ≥ 0 (one per instruction) "
+                                 f"with a positive sum, got {weights!r}")
+            weights = w / w.sum()
+        self.instruction_weights = weights
+
     def _instruction_state(self) -> dict:
-        return dict(instruction=list(self.instruction), fixed=self._fixed)
+        w = self.instruction_weights
+        return dict(instruction=list(self.instruction), fixed=self._fixed, weights=None if w is None else w.tolist())
 
     def _load_instruction_state(self, d: dict):
         if "instruction" not in d: return   # saved before instructions existed: every env had the default
         self._fixed = d["fixed"]
+        self.set_instruction_weights(d.get("weights"))   # absent: saved before weights existed
         self._set_instructions(np.arange(self.num_envs), d["instruction"])
 
 class MiniCartPoleVisionVectorEnv(InstructedEnvs, VectorEnv):

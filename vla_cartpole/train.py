@@ -38,12 +38,13 @@ from .text import make_bow_batch, make_bow_instruction, word_bucket
 
 # %% auto #0
 __all__ = ['PRESETS', 'MULTI_TASK', 'TrainConfig', 'validate_config', 'new_model', 'kept_words', 'train_instructions',
-           'names_velocity', 'episode_instructions', 'make_config', 'make_optimizer', 'anneal_learning_rates',
-           'clip_gradients', 'Rollout', 'EpisodeTracker', 'TrainingDiverged', 'policy', 'borrowed_words', 'TaskBows',
-           'collect_rollout', 'minibatch_loss', 'mirror_batch', 'standardise', 'update', 'ActorCritic', 'DistInfo',
-           'init_distributed', 'wrap_ddp', 'gather_to_main', 'from_main', 'parameters_digest', 'TrainResult',
-           'rank_state', 'save_training_state', 'check_outputs', 'load_training_state', 'run_training', 'MetricsLogger',
-           'train_vla', 'collect_episode', 'build_parser', 'main', 'summary']
+           'names_velocity', 'episode_instructions', 'focus_weights', 'make_config', 'make_optimizer',
+           'anneal_learning_rates', 'clip_gradients', 'Rollout', 'EpisodeTracker', 'TrainingDiverged', 'policy',
+           'borrowed_words', 'TaskBows', 'collect_rollout', 'minibatch_loss', 'mirror_batch', 'standardise', 'update',
+           'ActorCritic', 'DistInfo', 'init_distributed', 'wrap_ddp', 'gather_to_main', 'from_main',
+           'parameters_digest', 'TrainResult', 'rank_state', 'save_training_state', 'check_outputs',
+           'load_training_state', 'run_training', 'MetricsLogger', 'train_vla', 'collect_episode', 'build_parser',
+           'main', 'summary']
 
 # %% ../nbs/07_training.ipynb #a58a212d
 @dataclass
@@ -68,6 +69,7 @@ class TrainConfig:
     keep_side_words: bool = False             # word dropout never drops *left* or *right* (the words a mirror image swaps)
     keep_words: str = ""                      # more words word dropout never drops, space-separated (e.g. "move moving")
     phrase_mix: float = 0.0                   # each word of the goal's other training phrasings joins an instruction's bag with this probability
+    focus: float = 0.0                        # multi-task: after each quick evaluation, episodes draw an instruction with weight 1 + focus × (1 − its success there)
     zero_unseen_words: bool = False           # words no training instruction uses start at 0 (and stay there): unfamiliar words say nothing
     num_episodes: int | None = None          # stop after this many finished training episodes (None: no limit)
     num_envs: int = 16
@@ -170,6 +172,8 @@ def validate_config(cfg: TrainConfig) -> TrainConfig:
     need(isinstance(cfg.keep_words, str), "keep_words", "a str of space-separated words")
     need(isinstance(cfg.phrase_mix, (int, float)) and not isinstance(cfg.phrase_mix, bool) and 0 <= cfg.phrase_mix < 1,
          "phrase_mix", "a number in [0, 1)")
+    need(isinstance(cfg.focus, (int, float)) and not isinstance(cfg.focus, bool) and 0 <= cfg.focus < math.inf, "focus", "a number ≥ 0")
+    need(not cfg.focus or cfg.multi_task, "focus", "0 unless multi_task=True (a single-instruction run has nothing to choose)")
     need(isinstance(cfg.goals, str) and set(cfg.goals.split()) <= set(GOALS), "goals", f"space-separated names from {sorted(GOALS)}")
     need(not cfg.goals or cfg.multi_task, "goals", "'' unless multi_task=True (a single-instruction run has one goal)")
     need(not cfg.relative or cfg.encoder == "keypoints", "relative", "False unless encoder='keypoints'")
@@ -206,6 +210,10 @@ def names_velocity(instruction: str) -> bool:
 def episode_instructions(cfg: TrainConfig) -> list[str]:
     "The list training episodes draw their instruction from: `train_instructions`, each velocity goal's `moving_repeat` times."
     return [t for t in train_instructions(cfg) for _ in range(cfg.moving_repeat if names_velocity(t) else 1)]
+
+def focus_weights(instructions, successes: dict, focus: float) -> np.ndarray:
+    "How often episodes draw each of `instructions` (relative): 1 + `focus` × (1 − its success in `successes`; 1 when absent)."
+    return np.array([1 + focus * (1 - successes.get(t, 1.0)) for t in instructions])
 
 def make_config(preset: str | None = None, **overrides) -> TrainConfig:
     "A validated `TrainConfig`: the preset (by device when `None`) with `overrides` on top (`None` values are ignored)."
@@ -607,14 +615,14 @@ def _task_eval(model, cfg: TrainConfig, per_instruction: int, seed: int) -> dict
                           rows=[("train", t, None) for t in train_instructions(cfg)])
     mean = lambda k: float(np.mean([r[k] for r in rows]))
     return dict(avg_length=mean("avg_length"), avg_reward=mean("avg_reward"), success_rate=mean("success"),
-                min_task_success=min(r["success"] for r in rows))
+                min_task_success=min(r["success"] for r in rows), task_success={r["instruction"]: r["success"] for r in rows})
 
 def _evaluate(model, cfg, res, env) -> dict:
     seed = 1_000_000 + 1000 * len(res.evals)
     if cfg.multi_task: ev = _task_eval(model, cfg, max(2, math.ceil(cfg.eval_episodes / len(TRAIN_INSTRUCTIONS))), seed)
     else: ev = evaluate_model(env, model, cfg.instruction, cfg.eval_episodes, seed=seed)
     ev = dict(frames=res.frames, minutes=res.seconds / 60,
-              **{k: ev[k] for k in ("avg_length", "avg_reward", "success_rate", "min_task_success") if k in ev})
+              **{k: ev[k] for k in ("avg_length", "avg_reward", "success_rate", "min_task_success", "task_success") if k in ev})
     res.evals.append(ev)
     return ev
 
@@ -729,6 +737,9 @@ def run_training(cfg: TrainConfig, model: MiniVLA | None = None) -> TrainResult:
             if res.frames >= next_eval:
                 next_eval += cfg.eval_every_steps
                 if d.main: _evaluate_and_keep_best(model, cfg, res, eval_env, row)
+                if cfg.focus:   # more episodes of what the evaluation found failing, on every rank
+                    env.set_instruction_weights(from_main(focus_weights(env.instructions, res.evals[-1]["task_success"], cfg.focus)
+                                                          if d.main else None, d))
             if d.main:
                 logger.log(row)
                 if bar is not None:
