@@ -308,7 +308,6 @@ class InstructedEnvs:
         "Give the environments `idx` the instruction of their next episode."
         if self._fixed is not None: texts = [self._fixed[i] for i in idx]
         elif len(self.instructions) == 1: texts = [self.instructions[0]] * len(idx)
-        elif self.instruction_weights is None: texts = [self.instructions[self._rngs[i].integers(len(self.instructions))] for i in idx]
         else: texts = [self.instructions[self._rngs[i].choice(len(self.instructions), p=self.instruction_weights)] for i in idx]
         self._set_instructions(idx, texts)
 
