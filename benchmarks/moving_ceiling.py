@@ -12,7 +12,9 @@ the last 100 steps, within an episode (m/s), and the median episode's mean speed
 same three numbers for the shipped `cartpole_tasks` agent (greedy) on the same episodes, for comparison, and how much
 the velocity bonus (`goal_bonus`, per step of the last 100) asks of the agent's mean speed: what it would gain per
 step if its speeds, sway and all, were shifted so that their mean is the one asked, with the bonus judging each
-step's own speed or (the trainer's `speed_window`) the mean speed of the last 18 or 50 steps.
+step's own speed or (the trainer's `speed_window`) the mean speed of the last 18 or 50 steps. Last, for each moving
+phrasing of the training list, the agent's mean speed in each 25-step stretch of its episodes and its success: does
+it hold its speed, or brake as the track's end draws near?
 
     python benchmarks/moving_ceiling.py [--episodes 100] [--spacings 1 3 6 10,6,2] [--weights PATH]   # --spacings alone: the agent only
 """
@@ -25,7 +27,7 @@ import torch
 from vla_cartpole.checkpoint import load_model, load_pretrained
 from vla_cartpole.env import CART_TOP, DT, POLE_LEN, POLE_TOP, PX_PER_M, MiniCartPoleVisionVectorEnv, frame_offsets, goal_bonus
 from vla_cartpole.eval import env_for, greedy_actions
-from vla_cartpole.tasks import GOALS, episode_success
+from vla_cartpole.tasks import GOALS, TRAIN_INSTRUCTIONS, episode_success, goal_for
 from vla_cartpole.text import make_bow_instruction
 from vla_cartpole.train import _ints
 
@@ -60,9 +62,9 @@ def steps_back(frame_stack: int, frame_stride) -> list[int]:
     return [offsets[-1] - o for o in offsets]
 
 
-def score(env, act, seed: int = 0) -> tuple[float, float, float, np.ndarray]:
+def score(env, act, seed: int = 0, instruction: str = INSTRUCTION) -> tuple[float, float, float, np.ndarray]:
     "Success rate, speed sway, median speed and speeds `[T, N]` of `act` on one episode per environment of `env` (seeds `seed`, …)."
-    obs, _ = env.reset(seed=seed, options={"instruction": INSTRUCTION})
+    obs, _ = env.reset(seed=seed, options={"instruction": instruction})
     T, n = env.max_episode_steps, env.num_envs
     xs, vs, alive = np.zeros((T, n)), np.zeros((T, n)), np.ones(n, bool)
     for t in range(T):
@@ -70,7 +72,7 @@ def score(env, act, seed: int = 0) -> tuple[float, float, float, np.ndarray]:
         fin = info.get("final_info", info)
         xs[t], vs[t] = fin["x"], fin["x_dot"]
         alive &= ~term
-    ok = [episode_success(GOAL, xs[:, i], vs[:, i], T if alive[i] else 0, T) for i in range(n)]
+    ok = [episode_success(goal_for(instruction), xs[:, i], vs[:, i], T if alive[i] else 0, T) for i in range(n)]
     tenths = vs[100:].reshape(10, 10, n).mean(1)                              # 10-step mean speeds, last 100 steps
     return float(np.mean(ok)), float(tenths.std(0).mean()), float(np.median(vs[100:].mean(0))), vs
 
@@ -101,6 +103,11 @@ def main():
     print(f"{'agent ' + (a.weights or 'cartpole_tasks'):>28} | {str(back):>25} | {success:7.0%} | {sway:16.3f} | {speed:+.3f}")
     print("the agent's bonus gain per step at the asked mean speed: " +
           ", ".join(f"judging {w}-step means {bonus_gain(vs, w):+.3f}" for w in (1, 18, 50)))
+    print(f"\nthe agent's mean speed (m/s) in each 25 steps, {a.episodes} episodes per phrasing, and its success:")
+    for text in (t for t in TRAIN_INSTRUCTIONS if goal_for(t).kind == "velocity"):
+        bow = make_bow_instruction(text, model.vocab_size)
+        with torch.no_grad(): success, _, _, vs = score(env_for(model, a.episodes), lambda obs: greedy_actions(model, obs, bow), instruction=text)
+        print(f"{text:>40} | " + " ".join(f"{vs[t:t + 25].mean():+.2f}" for t in range(0, len(vs), 25)) + f" | {success:4.0%}")
 
 
 if __name__ == "__main__":
