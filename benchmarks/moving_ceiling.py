@@ -97,18 +97,18 @@ def main():
         (success, sway, speed, _), gains = max(((score(env, controller(stride, g)), g) for g in grid), key=lambda r: (r[0][0], -r[0][1]))
         print(f"{'controller ' + str(gains):>28} | {str(steps_back(4, stride)):>25} | {success:7.0%} | {sway:16.3f} | {speed:+.3f}")
     model = (load_pretrained("cartpole_tasks")[0] if a.weights is None else load_model(a.weights)[0]).float().eval()
-    bow = make_bow_instruction(INSTRUCTION, model.vocab_size)
-    with torch.no_grad(): success, sway, speed, vs = score(env_for(model, a.episodes), lambda obs: greedy_actions(model, obs, bow))
+    env, agent = env_for(model, a.episodes), {}
+    for text in (t for t in TRAIN_INSTRUCTIONS if goal_for(t).kind == "velocity"):   # INSTRUCTION is one of them
+        bow = make_bow_instruction(text, model.vocab_size)
+        with torch.no_grad(): agent[text] = score(env, lambda obs: greedy_actions(model, obs, bow), instruction=text)
+    success, sway, speed, vs = agent[INSTRUCTION]
     back = steps_back(model.frame_stack, model.frame_stride)
     print(f"{'agent ' + (a.weights or 'cartpole_tasks'):>28} | {str(back):>25} | {success:7.0%} | {sway:16.3f} | {speed:+.3f}")
     print("the agent's bonus gain per step at the asked mean speed: " +
           ", ".join(f"judging {w}-step means {bonus_gain(vs, w):+.3f}" for w in (1, 18, 50)))
     print(f"\nthe agent's mean speed (m/s) in each 25 steps, {a.episodes} episodes per phrasing, and its success:")
-    for text in (t for t in TRAIN_INSTRUCTIONS if goal_for(t).kind == "velocity"):
-        bow = make_bow_instruction(text, model.vocab_size)
-        with torch.no_grad(): success, _, _, vs = score(env_for(model, a.episodes), lambda obs: greedy_actions(model, obs, bow), instruction=text)
+    for text, (success, _, _, vs) in agent.items():
         print(f"{text:>40} | " + " ".join(f"{vs[t:t + 25].mean():+.2f}" for t in range(0, len(vs), 25)) + f" | {success:4.0%}")
-
 
 if __name__ == "__main__":
     main()
