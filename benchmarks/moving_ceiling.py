@@ -14,7 +14,9 @@ the velocity bonus (`goal_bonus`, per step of the last 100) asks of the agent's 
 step if its speeds, sway and all, were shifted so that their mean is the one asked, with the bonus judging each
 step's own speed or (the trainer's `speed_window`) the mean speed of the last 18 or 50 steps. Last, for each moving
 phrasing of the training list, the agent's mean speed in each 25-step stretch of its episodes and its success: does
-it hold its speed, or brake as the track's end draws near?
+it hold its speed, or brake as the track's end draws near? And for "move to the left while balancing" started
+0.4 m behind the centre (right of it), at it, or 0.4 m ahead: the mean speed in each 50 steps and in each 0.2 m of
+track the cart crosses. Does the agent brake at a time, at a place, or neither?
 
     python benchmarks/moving_ceiling.py [--episodes 100] [--spacings 1 3 6 10,6,2] [--weights PATH]   # --spacings alone: the agent only
 """
@@ -25,7 +27,8 @@ import numpy as np
 import torch
 
 from vla_cartpole.checkpoint import load_model, load_pretrained
-from vla_cartpole.env import CART_TOP, DT, POLE_LEN, POLE_TOP, PX_PER_M, MiniCartPoleVisionVectorEnv, frame_offsets, goal_bonus
+from vla_cartpole.env import (CART_TOP, DT, POLE_LEN, POLE_TOP, PX_PER_M, MiniCartPoleVisionVectorEnv, frame_offsets, goal_bonus,
+                              render_frames)
 from vla_cartpole.eval import env_for, greedy_actions
 from vla_cartpole.tasks import GOALS, TRAIN_INSTRUCTIONS, episode_success, goal_for
 from vla_cartpole.text import make_bow_instruction
@@ -62,9 +65,15 @@ def steps_back(frame_stack: int, frame_stride) -> list[int]:
     return [offsets[-1] - o for o in offsets]
 
 
-def score(env, act, seed: int = 0, instruction: str = INSTRUCTION) -> tuple[float, float, float, np.ndarray]:
-    "Success rate, speed sway, median speed and speeds `[T, N]` of `act` on one episode per environment of `env` (seeds `seed`, …)."
+def score(env, act, seed: int = 0, instruction: str = INSTRUCTION, shift: float = 0.0, positions: list | None = None
+          ) -> tuple[float, float, float, np.ndarray]:
+    """Success rate, speed sway, median speed and speeds `[T, N]` of `act` on one episode per environment of `env` (seeds `seed`, …),
+    the carts moved `shift` m from where the env put them (a benchmark's liberty: it redraws the env's frames); `positions` gets the xs."""
     obs, _ = env.reset(seed=seed, options={"instruction": instruction})
+    if shift:
+        env.state[:, 0] += shift
+        env._stack[:] = render_frames(env.state[:, 0], env.state[:, 2])[:, None]
+        obs = env._obs()
     T, n = env.max_episode_steps, env.num_envs
     xs, vs, alive = np.zeros((T, n)), np.zeros((T, n)), np.ones(n, bool)
     for t in range(T):
@@ -72,6 +81,7 @@ def score(env, act, seed: int = 0, instruction: str = INSTRUCTION) -> tuple[floa
         fin = info.get("final_info", info)
         xs[t], vs[t] = fin["x"], fin["x_dot"]
         alive &= ~term
+    if positions is not None: positions.append(xs)
     ok = [episode_success(goal_for(instruction), xs[:, i], vs[:, i], T if alive[i] else 0, T) for i in range(n)]
     tenths = vs[100:].reshape(10, 10, n).mean(1)                              # 10-step mean speeds, last 100 steps
     return float(np.mean(ok)), float(tenths.std(0).mean()), float(np.median(vs[100:].mean(0))), vs
@@ -109,6 +119,16 @@ def main():
     print(f"\nthe agent's mean speed (m/s) in each 25 steps, {a.episodes} episodes per phrasing, and its success:")
     for text, (success, _, _, vs) in agent.items():
         print(f"{text:>40} | " + " ".join(f"{vs[t:t + 25].mean():+.2f}" for t in range(0, len(vs), 25)) + f" | {success:4.0%}")
+    edges = np.round(np.arange(-1.0, 0.61, 0.2), 1)
+    print(f"\n'{INSTRUCTION}' from three starts, {a.episodes} episodes each: mean speed (m/s) in each 50 steps | in each 0.2 m "
+          f"of track from {edges[0]:+.1f} to {edges[-1]:+.1f} m (. : under 50 steps there) | success")
+    bow = make_bow_instruction(INSTRUCTION, model.vocab_size)
+    for shift, where in ((0.4, "0.4 m behind"), (0.0, "at the centre"), (-0.4, "0.4 m ahead")):
+        xs = []
+        with torch.no_grad(): success, _, _, vs = score(env, lambda obs: greedy_actions(model, obs, bow), shift=shift, positions=xs)
+        by_place = [vs[(xs[0] >= lo) & (xs[0] < lo + 0.2)] for lo in edges[:-1]]
+        print(f"{'starting ' + where:>40} | " + " ".join(f"{vs[t:t + 50].mean():+.2f}" for t in range(0, len(vs), 50)) + " | "
+              + " ".join(f"{v.mean():+.2f}" if v.size >= 50 else "  .  " for v in by_place) + f" | {success:4.0%}")
 
 if __name__ == "__main__":
     main()

@@ -278,11 +278,13 @@ class InstructedEnvs:
     """Per-environment instructions of a vector env: drawn from `instructions` at every episode start (with that
     environment's own generator, only when there is more than one), or fixed for all later episodes by
     `reset(options={'instruction': text or [one text per env]})`. Keeps each env's goal and reward parameters,
-    and `start_x_spread`: episodes start with the cart anywhere in ±this many metres (exploring starts for training)."""
-    def _init_instructions(self, instructions, start_x_spread: float = 0.0):
+    and `start_x_spread`: episodes start with the cart anywhere in ±this many metres (exploring starts for training);
+    with `start_behind`, a velocity goal's cart starts on the side it moves away from (the track ahead is free)."""
+    def _init_instructions(self, instructions, start_x_spread: float = 0.0, start_behind: bool = False):
         if not (isinstance(start_x_spread, (int, float)) and 0 <= start_x_spread < X_LIMIT):
             raise ValueError(f"start_x_spread must be a number in [0, {X_LIMIT}), got {start_x_spread!r}")
-        self.start_x_spread = float(start_x_spread)
+        if not isinstance(start_behind, (bool, np.bool_)): raise ValueError(f"start_behind must be True or False, got {start_behind!r}")
+        self.start_x_spread, self.start_behind = float(start_x_spread), bool(start_behind)
         if isinstance(instructions, str) or not len(instructions):
             raise ValueError(f"instructions must be a non-empty list of str, got {instructions!r}")
         self.instructions = [_check_instruction(t) for t in instructions]
@@ -311,6 +313,12 @@ class InstructedEnvs:
         else: texts = [self.instructions[self._rngs[i].choice(len(self.instructions), p=self.instruction_weights)] for i in idx]
         self._set_instructions(idx, texts)
 
+    def _start_xs(self, idx, xs: np.ndarray) -> np.ndarray:
+        "Where the carts of new episodes `idx` start, drawn at `xs`: with `start_behind`, behind a velocity goal's way."
+        if not self.start_behind: return xs
+        behind = -np.sign(self._target[idx]) * self._moving[idx]          # +1: the cart moves left, so it starts right of 0
+        return np.where(behind != 0, behind * np.abs(xs), xs)
+
     def set_instruction_weights(self, weights=None):
         "Later episodes draw `instructions[k]` with probability ∝ `weights[k]` (`None`: all equally likely)."
         if weights is not None:
@@ -338,7 +346,7 @@ class MiniCartPoleVisionVectorEnv(InstructedEnvs, VectorEnv):
 
     def __init__(self, num_envs: int = 1, max_episode_steps: int = 200, frame_stack: int = 1,
                  render_mode: str | None = "rgb_array", copy: bool = True, instructions=(DEFAULT_INSTRUCTION,),
-                 start_x_spread: float = 0.0, frame_stride: int | tuple = 1):
+                 start_x_spread: float = 0.0, frame_stride: int | tuple = 1, start_behind: bool = False):
         self.num_envs = _check_positive_int("num_envs", num_envs)
         self.max_episode_steps = _check_positive_int("max_episode_steps", max_episode_steps)
         self.frame_stack = _check_positive_int("frame_stack", frame_stack)
@@ -354,7 +362,7 @@ class MiniCartPoleVisionVectorEnv(InstructedEnvs, VectorEnv):
         self.steps = np.zeros(n, np.int64)
         self._stack = np.full((n, stack_span(self.frame_stack, self.frame_stride), HEIGHT, WIDTH, 3), 255, np.uint8)
         self._rngs = [None] * n
-        self._init_instructions(instructions, start_x_spread)
+        self._init_instructions(instructions, start_x_spread, start_behind)
 
     def _view(self, idx=slice(None)):
         "The observations of environments `idx` (a slice, an array or one index): views into the frames kept, when evenly spaced."
@@ -374,6 +382,7 @@ class MiniCartPoleVisionVectorEnv(InstructedEnvs, VectorEnv):
         "Reset the environments `idx` (one draw from each one's own generator) and fill their stacks."
         for i in idx: self.state[i] = _sample_reset_state(self._rngs[i], self.start_x_spread)
         self._assign_instructions(idx)
+        self.state[idx, 0] = self._start_xs(idx, self.state[idx, 0])
         self.steps[idx] = 0
         self._stack[idx] = render_frames(self.state[idx, 0], self.state[idx, 2])[:, None]
 

@@ -154,8 +154,8 @@ def record_episode(model: MiniVLA, instruction: str = "keep the pole upright", s
     obs, info = env.reset(seed=seed, options={"instruction": instruction})
     rec = {k: [] for k in ("frames", "actions", "rewards", "values", "probs", "x", "x_dot", "theta")}
     was_training = model.training; model.eval()
-    for _ in range(max_steps):
-        logits, value = model.get_action_and_value(obs[None], bow)
+    for t in range(max_steps):
+        logits, value = model.get_action_and_value(obs[None], bow, 1.0 - t / max_steps)   # the time left: read by a critic with a clock
         probs = logits.float().softmax(-1)[0].cpu().numpy()
         action = (int(probs.argmax()) if policy == "greedy" else int(rng.random() < probs[1]) if policy == "sample"
                   else int(rng.integers(2)))

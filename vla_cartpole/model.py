@@ -115,7 +115,7 @@ class MiniVLA(nn.Module):
     "Actor-critic over a picture (stack) and a bag-of-words instruction."
     def __init__(self, num_actions: int = 2, vocab_size: int = 1000, embed_dim: int = 32, frame_stack: int = 1,
                  encoder: str = "spec", film: bool = False, relative: bool = False, text_std: float | None = None,
-                 frame_stride: int | tuple = 1):
+                 frame_stride: int | tuple = 1, clock: bool = False):
         super().__init__()
         for name, v in dict(num_actions=num_actions, vocab_size=vocab_size, embed_dim=embed_dim, frame_stack=frame_stack).items():
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
@@ -138,7 +138,9 @@ class MiniVLA(nn.Module):
             nn.init.normal_(self.text[0].weight, std=text_std)
         fused = vision_dim + embed_dim
         self.actor = nn.Sequential(_init(nn.Linear(fused, 64)), nn.Tanh(), _init(nn.Linear(64, num_actions), 0.01))
-        self.critic = nn.Sequential(_init(nn.Linear(fused, 64)), nn.Tanh(), _init(nn.Linear(64, 1), 1.0))
+        self.clock = bool(clock)                   # the critic also reads the fraction of the episode left
+        if self.clock: self.config["clock"] = True
+        self.critic = nn.Sequential(_init(nn.Linear(fused + self.clock, 64)), nn.Tanh(), _init(nn.Linear(64, 1), 1.0))
         self.film = None
         if film:                                   # the instruction scales and shifts every vision feature
             self.config["film"] = True
@@ -190,16 +192,25 @@ def forward(self: MiniVLA, image, bow_text, return_logits: bool = False) -> torc
     logits = self.actor(_features(self, image, bow_text))
     return logits if return_logits else logits.softmax(-1)
 
-@patch
-def get_action_and_value(self: MiniVLA, image, bow_text) -> tuple[torch.Tensor, torch.Tensor]:
-    "Logits `[B, num_actions]` and values `[B]` from one shared encoding."
-    h = _features(self, image, bow_text)
-    return self.actor(h), self.critic(h).squeeze(-1)
+def _value(self: MiniVLA, h: torch.Tensor, time_left) -> torch.Tensor:
+    if self.clock:
+        if time_left is None: raise ValueError("this model's critic reads the clock (clock=True): pass time_left, the fraction of the episode left")
+        t = torch.as_tensor(time_left, dtype=h.dtype, device=h.device).reshape(-1)
+        if t.numel() == 1: t = t.expand(h.shape[0])
+        if t.shape != (h.shape[0],): raise ValueError(f"time_left must be a number or have shape [B={h.shape[0]}], got {list(t.shape)}")
+        h = torch.cat([h, t[:, None]], dim=1)
+    return self.critic(h).squeeze(-1)
 
 @patch
-def get_value(self: MiniVLA, image, bow_text) -> torch.Tensor:
+def get_action_and_value(self: MiniVLA, image, bow_text, time_left=None) -> tuple[torch.Tensor, torch.Tensor]:
+    "Logits `[B, num_actions]` and values `[B]` from one shared encoding; `time_left` only for a model with `clock=True`."
+    h = _features(self, image, bow_text)
+    return self.actor(h), _value(self, h, time_left)
+
+@patch
+def get_value(self: MiniVLA, image, bow_text, time_left=None) -> torch.Tensor:
     "Critic values `[B]`."
-    return self.critic(_features(self, image, bow_text)).squeeze(-1)
+    return _value(self, _features(self, image, bow_text), time_left)
 
 # %% ../nbs/02_model.ipynb #94ccf525
 def spec_param_count(vocab_size: int = 1000, embed_dim: int = 32, num_actions: int = 2, frame_stack: int = 1) -> int:

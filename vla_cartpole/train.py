@@ -39,9 +39,9 @@ from .text import make_bow_batch, make_bow_instruction, word_bucket
 # %% auto #0
 __all__ = ['PRESETS', 'MULTI_TASK', 'TrainConfig', 'validate_config', 'new_model', 'kept_words', 'train_instructions',
            'names_velocity', 'episode_instructions', 'focus_weights', 'make_config', 'make_optimizer',
-           'anneal_learning_rates', 'clip_gradients', 'Rollout', 'EpisodeTracker', 'TrainingDiverged', 'policy',
-           'borrowed_words', 'TaskBows', 'collect_rollout', 'minibatch_loss', 'mirror_batch', 'standardise', 'update',
-           'ActorCritic', 'DistInfo', 'init_distributed', 'wrap_ddp', 'gather_to_main', 'from_main',
+           'anneal_learning_rates', 'clip_gradients', 'Rollout', 'time_left', 'EpisodeTracker', 'TrainingDiverged',
+           'policy', 'borrowed_words', 'TaskBows', 'collect_rollout', 'minibatch_loss', 'mirror_batch', 'standardise',
+           'update', 'ActorCritic', 'DistInfo', 'init_distributed', 'wrap_ddp', 'gather_to_main', 'from_main',
            'parameters_digest', 'TrainResult', 'rank_state', 'save_training_state', 'check_outputs',
            'load_training_state', 'run_training', 'MetricsLogger', 'train_vla', 'collect_episode', 'build_parser',
            'main', 'summary']
@@ -55,12 +55,14 @@ class TrainConfig:
     goals: str = ""                           # multi-task: only the instructions of these goals, space-separated (e.g. "move_left move_right")
     moving_repeat: int = 1                    # multi-task: episodes draw each velocity-goal instruction this many times as often as the others
     start_x_spread: float = 0.0               # training episodes start with the cart in ±this (m)
+    start_behind: bool = False                # ... and a velocity goal's cart on the side it moves away from
     film: bool = False                        # FiLM conditioning of the vision features on the text
     goal_shaping: float = 0.0                 # potential-based shaping toward the goal, learned rewards only
     goal_weight: float = 1.0                  # the goal bonus counts this many times in the learned rewards (env rewards unchanged)
     speed_scale: float = SPEED_SCALE          # the extra goal_weight − 1 velocity bonuses fall by 0.5 per this much speed error (m/s)
     speed_window: int = 1                     # the extra velocity bonuses judge the cart's mean speed over the episode's last this many steps
     finite_moving: bool = False               # velocity goals end at the time limit (no bootstrap there): no track lets a cart move forever
+    clock: bool = False                       # the critic reads the fraction of the episode left, and no episode is bootstrapped at the time limit
     moving_gamma: float | None = None         # the discount of velocity goals' steps (None: gamma): a shorter horizon, so the track's end is out of sight
     mirror: bool = False                      # learn from mirror images too: half of each minibatch flipped, left/right swapped
     relative: bool = False                    # the keypoint encoder also sees the pole relative to the cart (see the model)
@@ -188,7 +190,7 @@ def validate_config(cfg: TrainConfig) -> TrainConfig:
 def new_model(cfg: TrainConfig) -> MiniVLA:
     "The untrained model `cfg` asks for."
     model = MiniVLA(frame_stack=cfg.frame_stack, encoder=cfg.encoder, film=cfg.film, relative=cfg.relative, text_std=cfg.text_std,
-                    frame_stride=cfg.frame_stride)
+                    frame_stride=cfg.frame_stride, clock=cfg.clock)
     if cfg.zero_unseen_words:   # their inputs are always 0 in training, so their gradients are too and they stay 0
         seen = make_bow_batch(train_instructions(cfg), model.vocab_size).sum(0) > 0
         with torch.no_grad(): model.text[0].weight[:, ~seen] = 0.0
@@ -263,15 +265,20 @@ class Rollout:
     dones: torch.Tensor        # [T, N] 1.0 where an episode ended (terminated or truncated)
     trunc_values: torch.Tensor # [T, N] V(final obs) where truncated, else 0
     tasks: torch.Tensor        # [T, N] long: which training instruction the step's episode follows
+    time_left: torch.Tensor    # [T, N] the fraction of its episode left before the step (what a clock reads)
 
     @classmethod
     def empty(cls, T: int, N: int, obs_shape: tuple, device: torch.device | None = None) -> Rollout:
         "Zeroed storage; observations live in a NumPy array, or in a tensor on `device` when one is given."
         z = lambda: torch.zeros(T, N)
         obs = np.zeros((T, N, *obs_shape), np.uint8) if device is None else torch.zeros((T, N, *obs_shape), dtype=torch.uint8, device=device)
-        return cls(obs, torch.zeros(T, N, dtype=torch.long), z(), z(), z(), z(), z(), torch.zeros(T, N, dtype=torch.long))
+        return cls(obs, torch.zeros(T, N, dtype=torch.long), z(), z(), z(), z(), z(), torch.zeros(T, N, dtype=torch.long), z())
 
 def _np(x) -> np.ndarray: return x.cpu().numpy() if torch.is_tensor(x) else np.asarray(x)
+
+def time_left(env) -> torch.Tensor:
+    "The fraction of each environment's episode still to come, `[N]` in (0, 1]: what a critic with a clock reads."
+    return torch.as_tensor(1.0 - _np(env.steps) / env.max_episode_steps, dtype=torch.float32)
 
 class EpisodeTracker:
     """Running return, length and last `speed_window` speeds of every environment; finished episodes are appended to
@@ -391,10 +398,11 @@ def collect_rollout(model: MiniVLA, env: MiniCartPoleVisionVectorEnv, obs: np.nd
         buf.obs[t] = obs
         buf.tasks[t] = ids = bows.ids(env)            # read before the step: an autoreset may change them
         bow = bows(ids)
+        buf.time_left[t] = clock = time_left(env)
         if shaping or extra_goal or cfg.finite_moving:
             goal = _np(env._target).copy(), _np(env._moving).copy()   # copies: an autoreset rewrites them in place
             phi = shaping * _goal_potential(_np(env.state)[:, :2], *goal, cfg.gamma)
-        with _autocast(cfg, device): logits, value = model.get_action_and_value(obs, bow)
+        with _autocast(cfg, device): logits, value = model.get_action_and_value(obs, bow, clock)
         dist = policy(logits)
         action = dist.sample()
         obs, reward, terminated, truncated, info = env.step(action if torch.is_tensor(obs) else action.cpu().numpy())
@@ -413,6 +421,7 @@ def collect_rollout(model: MiniVLA, env: MiniCartPoleVisionVectorEnv, obs: np.nd
         buf.dones[t] = torch.as_tensor(terminated | truncated, dtype=torch.float32)
         buf.trunc_values[t] = 0.0
         cut = np.flatnonzero(truncated & ~terminated)
+        if cfg.clock: cut = cut[:0]                         # the time limit is part of the task, and the critic sees it coming
         if cfg.finite_moving: cut = cut[goal[1][cut] == 0]   # a velocity goal's episode really ends here: nothing to bootstrap
         if len(cut):
             final = [info["final_obs"][i] for i in cut]
@@ -423,9 +432,9 @@ def collect_rollout(model: MiniVLA, env: MiniCartPoleVisionVectorEnv, obs: np.nd
 
 # %% ../nbs/07_training.ipynb #b6085bac
 def minibatch_loss(model: MiniVLA, bow, obs, actions, old_logprobs, advantages, returns, cfg: TrainConfig,
-                   device: torch.device, net=None) -> tuple[torch.Tensor, dict]:
+                   device: torch.device, net=None, time_left=None) -> tuple[torch.Tensor, dict]:
     "Total loss on one minibatch and its parts. `net`: a DDP-wrapped `ActorCritic(model)` in a distributed run."
-    with _autocast(cfg, device): logits, values = (net or model.get_action_and_value)(obs, bow)
+    with _autocast(cfg, device): logits, values = (net or model.get_action_and_value)(obs, bow, time_left)
     dist = policy(logits)
     logprobs, entropy = dist.log_prob(actions), dist.entropy().mean()
     values = values.float()
@@ -467,7 +476,7 @@ def update(model: MiniVLA, optimizer, buf: Rollout, next_value: torch.Tensor, bo
     B = T * N
     obs = torch.as_tensor(buf.obs).reshape(B, *buf.obs.shape[2:])
     actions, old_logprobs = buf.actions.reshape(B).to(device), buf.logprobs.reshape(B).to(device)
-    tasks = buf.tasks.reshape(B)
+    tasks, clock = buf.tasks.reshape(B), buf.time_left.reshape(B)
     adv = standardise(adv.reshape(B), bows.goal_index(tasks) if cfg.adv_norm == "goal" else None).to(device)
     ret = ret.reshape(B).to(device)
     if cfg.mirror: m_obs, m_tasks, m_actions = mirror_batch(obs, tasks, actions, bows)
@@ -490,7 +499,7 @@ def update(model: MiniVLA, optimizer, buf: Rollout, next_value: torch.Tensor, bo
                 mb_tasks[flip], mb_actions[flip.to(device)] = m_tasks[orig], m_actions[orig.to(device)]
             with sync:
                 loss, parts = minibatch_loss(model, bows(mb_tasks), mb_obs, mb_actions, old_logprobs[idx], adv[idx], ret[idx],
-                                             cfg, device, net)
+                                             cfg, device, net, clock[idx.cpu()])
                 if not torch.isfinite(loss): raise TrainingDiverged(f"the loss became {loss.item()}")
                 if cfg.algo == "ppo":
                     optimizer.zero_grad(set_to_none=True); loss.backward(); clip_gradients(model, cfg); optimizer.step()
@@ -509,7 +518,7 @@ class ActorCritic(nn.Module):
     "`model.get_action_and_value` as a module `forward`, so that `DistributedDataParallel` can wrap it."
     def __init__(self, model: MiniVLA):
         super().__init__(); self.model = model
-    def forward(self, obs, bow): return self.model.get_action_and_value(obs, bow)
+    def forward(self, obs, bow, time_left=None): return self.model.get_action_and_value(obs, bow, time_left)
 
 @dataclass
 class DistInfo:
@@ -683,7 +692,7 @@ def run_training(cfg: TrainConfig, model: MiniVLA | None = None) -> TrainResult:
                     keep_words=kept_words(cfg), phrase_mix=cfg.phrase_mix)
     on_device = cfg.env_backend == "torch" or (cfg.env_backend == "auto" and device.type != "cpu")
     env_kw = dict(frame_stack=cfg.frame_stack, frame_stride=cfg.frame_stride, copy=False, instructions=episode_instructions(cfg),
-                  start_x_spread=cfg.start_x_spread)
+                  start_x_spread=cfg.start_x_spread, start_behind=cfg.start_behind)
     env = (TorchCartPoleVectorEnv(n, cfg.max_steps, device=device, **env_kw) if on_device
            else MiniCartPoleVisionVectorEnv(n, cfg.max_steps, **env_kw))
     eval_env = env_for(model, cfg.eval_episodes, cfg.max_steps, copy=False)
@@ -721,7 +730,7 @@ def run_training(cfg: TrainConfig, model: MiniVLA | None = None) -> TrainResult:
             if res.stop_reason: break
             try:
                 obs = collect_rollout(model, env, obs, bows, buf, tracker, cfg, device)
-                with torch.no_grad(), _autocast(cfg, device): next_value = model.get_value(obs, bows(bows.ids(env))).float().cpu()
+                with torch.no_grad(), _autocast(cfg, device): next_value = model.get_value(obs, bows(bows.ids(env)), time_left(env)).float().cpu()
                 anneal_learning_rates(optimizer, cfg, res.frames)
                 stats = update(model, optimizer, buf, next_value, bows, cfg, device, gen, net)
             except TrainingDiverged as e:
