@@ -665,7 +665,7 @@ def run_training(cfg: TrainConfig, model: MiniVLA | None = None) -> TrainResult:
         model, _ = load_model(save_path, expect=dict(frame_stack=cfg.frame_stack, frame_stride=cfg.frame_stride, encoder=cfg.encoder))
     elif model is None:
         model = new_model(cfg)
-    for k in ("frame_stack", "frame_stride"):
+    for k in ("frame_stack", "frame_stride", "clock"):
         if getattr(model, k) != getattr(cfg, k):
             raise ValueError(f"the model has {k}={getattr(model, k)} but the config asks for {getattr(cfg, k)}")
     model.to(device).train()
