@@ -17,7 +17,7 @@ import torch
 
 from .checkpoint import CheckpointError, check_writable, load_model, load_pretrained
 from .env import MiniCartPoleVisionEnv, MiniCartPoleVisionVectorEnv
-from .model import MiniVLA
+from .model import MiniVLA, fraction_left
 from .tasks import DEFAULT_INSTRUCTION, HELD_OUT, TRAIN_INSTRUCTIONS, episode_success, goal_error, goal_for
 from .text import make_bow_instruction
 
@@ -155,7 +155,7 @@ def record_episode(model: MiniVLA, instruction: str = "keep the pole upright", s
     rec = {k: [] for k in ("frames", "actions", "rewards", "values", "probs", "x", "x_dot", "theta")}
     was_training = model.training; model.eval()
     for t in range(max_steps):
-        logits, value = model.get_action_and_value(obs[None], bow, 1.0 - t / max_steps)   # the time left: read by a critic with a clock
+        logits, value = model.get_action_and_value(obs[None], bow, fraction_left(t, max_steps))   # read by a critic with a clock
         probs = logits.float().softmax(-1)[0].cpu().numpy()
         action = (int(probs.argmax()) if policy == "greedy" else int(rng.random() < probs[1]) if policy == "sample"
                   else int(rng.integers(2)))

@@ -17,7 +17,7 @@ from .env import check_frame_stride
 
 # %% auto #0
 __all__ = ['IMAGE_HW', 'KEYPOINT_BANDS', 'ENCODERS', 'pick_device', 'seed_everything', 'spec_encoder', 'CropInvert',
-           'compact_encoder', 'BandKeypoints', 'keypoints_encoder', 'MiniVLA', 'spec_param_count']
+           'compact_encoder', 'BandKeypoints', 'keypoints_encoder', 'MiniVLA', 'fraction_left', 'spec_param_count']
 
 # %% ../nbs/02_model.ipynb #31d4a5c3
 def pick_device(prefer: str | None = None) -> torch.device:
@@ -191,6 +191,10 @@ def forward(self: MiniVLA, image, bow_text, return_logits: bool = False) -> torc
     "Action probabilities `[B, num_actions]` (or logits with `return_logits=True`)."
     logits = self.actor(_features(self, image, bow_text))
     return logits if return_logits else logits.softmax(-1)
+
+def fraction_left(steps, max_steps: int):
+    "What a critic with a clock reads after `steps` steps of a `max_steps`-step episode: the fraction still to come, in (0, 1]."
+    return 1.0 - steps / max_steps
 
 def _value(self: MiniVLA, h: torch.Tensor, time_left) -> torch.Tensor:
     if self.clock:

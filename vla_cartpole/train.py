@@ -32,7 +32,7 @@ from .env import MiniCartPoleVisionEnv, MiniCartPoleVisionVectorEnv, SPEED_SCALE
 from .torch_env import TorchCartPoleVectorEnv
 from .eval import env_for, evaluate_model, evaluate_tasks
 from .gae import compute_gae_batch, compute_returns
-from .model import ENCODERS, MiniVLA, pick_device, seed_everything
+from .model import ENCODERS, MiniVLA, fraction_left, pick_device, seed_everything
 from .tasks import GOALS, MIRROR_WORDS, TRAIN_INSTRUCTIONS, goal_for, mirror_instruction
 from .text import make_bow_batch, make_bow_instruction, word_bucket
 
@@ -278,7 +278,7 @@ def _np(x) -> np.ndarray: return x.cpu().numpy() if torch.is_tensor(x) else np.a
 
 def time_left(env) -> torch.Tensor:
     "The fraction of each environment's episode still to come, `[N]` in (0, 1]: what a critic with a clock reads."
-    return torch.as_tensor(1.0 - _np(env.steps) / env.max_episode_steps, dtype=torch.float32)
+    return torch.as_tensor(fraction_left(_np(env.steps), env.max_episode_steps), dtype=torch.float32)
 
 class EpisodeTracker:
     """Running return, length and last `speed_window` speeds of every environment; finished episodes are appended to
