@@ -63,6 +63,8 @@ class TrainConfig:
     speed_window: int = 1                     # the extra velocity bonuses judge the cart's mean speed over the episode's last this many steps
     finite_moving: bool = False               # velocity goals end at the time limit (no bootstrap there): no track lets a cart move forever
     clock: bool = False                       # the critic reads the fraction of the episode left, and no episode is bootstrapped at the time limit
+    actor_clock: bool = False                 # the policy reads the fraction of the episode left too (needs clock)
+    hidden: int = 64                          # width of the actor's and the critic's hidden layer
     moving_gamma: float | None = None         # the discount of velocity goals' steps (None: gamma): a shorter horizon, so the track's end is out of sight
     mirror: bool = False                      # learn from mirror images too: half of each minibatch flipped, left/right swapped
     relative: bool = False                    # the keypoint encoder also sees the pole relative to the cart (see the model)
@@ -140,7 +142,7 @@ def validate_config(cfg: TrainConfig) -> TrainConfig:
     def need(ok, name, what):
         if not ok: raise ValueError(f"{name} must be {what}, got {getattr(cfg, name)!r}")
     for name in ("num_envs", "rollout_steps", "max_steps", "checkpoint_every_steps", "eval_every_steps",
-                 "eval_episodes", "solve_episodes", "frame_stack", "update_epochs", "minibatch_size", "moving_repeat", "speed_window"):
+                 "eval_episodes", "solve_episodes", "frame_stack", "update_epochs", "minibatch_size", "moving_repeat", "speed_window", "hidden"):
         v = getattr(cfg, name)
         need(isinstance(v, int) and not isinstance(v, bool) and v >= 1, name, "a positive integer")
     for name in ("num_episodes", "checkpoint_latest_every_steps", "max_frames", "threads"):
@@ -176,6 +178,7 @@ def validate_config(cfg: TrainConfig) -> TrainConfig:
          "phrase_mix", "a number in [0, 1)")
     need(isinstance(cfg.focus, (int, float)) and not isinstance(cfg.focus, bool) and 0 <= cfg.focus < math.inf, "focus", "a number ≥ 0")
     need(not cfg.focus or cfg.multi_task, "focus", "0 unless multi_task=True (a single-instruction run has nothing to choose)")
+    need(not cfg.actor_clock or cfg.clock, "actor_clock", "False unless clock=True (a policy that sees the time limit coming is not bootstrapped past it)")
     need(isinstance(cfg.goals, str) and set(cfg.goals.split()) <= set(GOALS), "goals", f"space-separated names from {sorted(GOALS)}")
     need(not cfg.goals or cfg.multi_task, "goals", "'' unless multi_task=True (a single-instruction run has one goal)")
     need(not cfg.relative or cfg.encoder == "keypoints", "relative", "False unless encoder='keypoints'")
@@ -190,7 +193,7 @@ def validate_config(cfg: TrainConfig) -> TrainConfig:
 def new_model(cfg: TrainConfig) -> MiniVLA:
     "The untrained model `cfg` asks for."
     model = MiniVLA(frame_stack=cfg.frame_stack, encoder=cfg.encoder, film=cfg.film, relative=cfg.relative, text_std=cfg.text_std,
-                    frame_stride=cfg.frame_stride, clock=cfg.clock)
+                    frame_stride=cfg.frame_stride, clock=cfg.clock, hidden=cfg.hidden, actor_clock=cfg.actor_clock)
     if cfg.zero_unseen_words:   # their inputs are always 0 in training, so their gradients are too and they stay 0
         seen = make_bow_batch(train_instructions(cfg), model.vocab_size).sum(0) > 0
         with torch.no_grad(): model.text[0].weight[:, ~seen] = 0.0
@@ -665,7 +668,7 @@ def run_training(cfg: TrainConfig, model: MiniVLA | None = None) -> TrainResult:
         model, _ = load_model(save_path, expect=dict(frame_stack=cfg.frame_stack, frame_stride=cfg.frame_stride, encoder=cfg.encoder))
     elif model is None:
         model = new_model(cfg)
-    for k in ("frame_stack", "frame_stride", "clock"):
+    for k in ("frame_stack", "frame_stride", "clock", "actor_clock"):
         if getattr(model, k) != getattr(cfg, k):
             raise ValueError(f"the model has {k}={getattr(model, k)} but the config asks for {getattr(cfg, k)}")
     model.to(device).train()
@@ -837,8 +840,8 @@ def collect_episode(env: MiniCartPoleVisionEnv, model: MiniVLA, instruction: str
     bow = make_bow_instruction(instruction, model.vocab_size)
     obs, _ = env.reset(seed=seed)
     out = dict(observations=[], actions=[], rewards=[], log_probs=[])
-    for _ in range(max_steps):
-        dist = Categorical(logits=model(obs[None], bow, return_logits=True)[0])
+    for t in range(max_steps):
+        dist = Categorical(logits=model(obs[None], bow, return_logits=True, time_left=fraction_left(t, max_steps))[0])
         action = dist.sample()
         out["observations"].append(obs); out["actions"].append(int(action)); out["log_probs"].append(float(dist.log_prob(action)))
         obs, reward, terminated, truncated, _ = env.step(int(action))
