@@ -41,8 +41,8 @@ __all__ = ['PRESETS', 'MULTI_TASK', 'TrainConfig', 'validate_config', 'new_model
            'names_velocity', 'episode_instructions', 'focus_weights', 'make_config', 'make_optimizer',
            'anneal_learning_rates', 'clip_gradients', 'Rollout', 'time_left', 'EpisodeTracker', 'TrainingDiverged',
            'policy', 'borrowed_words', 'TaskBows', 'collect_rollout', 'minibatch_loss', 'mirror_batch', 'standardise',
-           'update', 'ActorCritic', 'DistInfo', 'init_distributed', 'wrap_ddp', 'gather_to_main', 'from_main',
-           'parameters_digest', 'TrainResult', 'rank_state', 'save_training_state', 'check_outputs',
+           'update', 'load_teacher', 'ActorCritic', 'DistInfo', 'init_distributed', 'wrap_ddp', 'gather_to_main',
+           'from_main', 'parameters_digest', 'TrainResult', 'rank_state', 'save_training_state', 'check_outputs',
            'load_training_state', 'run_training', 'MetricsLogger', 'train_vla', 'collect_episode', 'build_parser',
            'main', 'summary']
 
@@ -74,6 +74,9 @@ class TrainConfig:
     keep_words: str = ""                      # more words word dropout never drops, space-separated (e.g. "move moving")
     phrase_mix: float = 0.0                   # each word of the goal's other training phrasings joins an instruction's bag with this probability
     focus: float = 0.0                        # multi-task: after each quick evaluation, episodes draw an instruction with weight 1 + focus × (1 − its success there)
+    teacher: str = ""                         # weights whose policy the student also imitates (KL to its action probabilities; see update)
+    teacher_goals: str = ""                   # ... on the steps of these goals only, space-separated ("": every goal)
+    distill_coef: float = 1.0                 # weight of that imitation term in the loss
     zero_unseen_words: bool = False           # words no training instruction uses start at 0 (and stay there): unfamiliar words say nothing
     num_episodes: int | None = None          # stop after this many finished training episodes (None: no limit)
     num_envs: int = 16
@@ -153,7 +156,7 @@ def validate_config(cfg: TrainConfig) -> TrainConfig:
         v = getattr(cfg, name)
         need(v is None and name in ("actor_lr", "critic_lr", "max_minutes") or (isinstance(v, (int, float)) and v > 0 and math.isfinite(v)),
              name, "a positive number")
-    for name in ("entropy_coef", "value_coef", "clip_coef", "solve_margin"):
+    for name in ("entropy_coef", "value_coef", "clip_coef", "solve_margin", "distill_coef"):
         need(isinstance(getattr(cfg, name), (int, float)) and getattr(cfg, name) >= 0, name, "a number ≥ 0")
     need(0 < cfg.gamma <= 1, "gamma", "in (0, 1]")
     need(cfg.moving_gamma is None or (isinstance(cfg.moving_gamma, (int, float)) and not isinstance(cfg.moving_gamma, bool)
@@ -180,6 +183,10 @@ def validate_config(cfg: TrainConfig) -> TrainConfig:
     need(not cfg.focus or cfg.multi_task, "focus", "0 unless multi_task=True (a single-instruction run has nothing to choose)")
     need(not cfg.actor_clock or cfg.clock, "actor_clock", "False unless clock=True (a policy that sees the time limit coming is not bootstrapped past it)")
     need(isinstance(cfg.goals, str) and set(cfg.goals.split()) <= set(GOALS), "goals", f"space-separated names from {sorted(GOALS)}")
+    need(isinstance(cfg.teacher, str), "teacher", "a str: the path of saved weights, or ''")
+    need(isinstance(cfg.teacher_goals, str) and set(cfg.teacher_goals.split()) <= set(GOALS), "teacher_goals",
+         f"space-separated names from {sorted(GOALS)}")
+    need(not cfg.teacher_goals or cfg.teacher, "teacher_goals", "'' unless a teacher is given")
     need(not cfg.goals or cfg.multi_task, "goals", "'' unless multi_task=True (a single-instruction run has one goal)")
     need(not cfg.relative or cfg.encoder == "keypoints", "relative", "False unless encoder='keypoints'")
     if cfg.device is not None:
@@ -269,13 +276,15 @@ class Rollout:
     trunc_values: torch.Tensor # [T, N] V(final obs) where truncated, else 0
     tasks: torch.Tensor        # [T, N] long: which training instruction the step's episode follows
     time_left: torch.Tensor    # [T, N] the fraction of its episode left before the step (what a clock reads)
+    teacher_logits: torch.Tensor  # [T, N, 2] a teacher's logits for the step's observation (0 without a teacher)
 
     @classmethod
     def empty(cls, T: int, N: int, obs_shape: tuple, device: torch.device | None = None) -> Rollout:
         "Zeroed storage; observations live in a NumPy array, or in a tensor on `device` when one is given."
         z = lambda: torch.zeros(T, N)
         obs = np.zeros((T, N, *obs_shape), np.uint8) if device is None else torch.zeros((T, N, *obs_shape), dtype=torch.uint8, device=device)
-        return cls(obs, torch.zeros(T, N, dtype=torch.long), z(), z(), z(), z(), z(), torch.zeros(T, N, dtype=torch.long), z())
+        return cls(obs, torch.zeros(T, N, dtype=torch.long), z(), z(), z(), z(), z(), torch.zeros(T, N, dtype=torch.long), z(),
+                   torch.zeros(T, N, 2))
 
 def _np(x) -> np.ndarray: return x.cpu().numpy() if torch.is_tensor(x) else np.asarray(x)
 
@@ -375,6 +384,12 @@ class TaskBows:
         "Which goal each id's instruction names, numbered 0, 1, … in the order the instructions first name them."
         return self.goal_ids[self.instruction_of(ids)]
 
+    def taught(self, ids: torch.Tensor, goals: str = "") -> torch.Tensor:
+        "1.0 where an id's instruction names one of `goals` (space-separated names of `GOALS`; '': any instruction), else 0.0."
+        names = goals.split()
+        hit = torch.tensor([not names or TRAIN_INSTRUCTIONS.get(t) in names for t in self.instructions], dtype=torch.float32)
+        return hit[self.instruction_of(ids)]
+
     def mirror(self, ids: torch.Tensor) -> torch.Tensor:
         "The ids of the mirror images (the same words kept); -1 where an instruction's mirror image is not in the list."
         m = self.mirror_ids[self.instruction_of(ids)]
@@ -394,8 +409,8 @@ def _goal_potential(xv: np.ndarray, target, moving, gamma: float) -> np.ndarray:
 
 @torch.no_grad()
 def collect_rollout(model: MiniVLA, env: MiniCartPoleVisionVectorEnv, obs: np.ndarray, bows: TaskBows,
-                    buf: Rollout, tracker: EpisodeTracker, cfg: TrainConfig, device: torch.device) -> np.ndarray:
-    "Fill `buf` with `T` steps from `env` starting at `obs`; returns the observation after the last step."
+                    buf: Rollout, tracker: EpisodeTracker, cfg: TrainConfig, device: torch.device, teacher: MiniVLA | None = None) -> np.ndarray:
+    "Fill `buf` with `T` steps from `env` starting at `obs`; returns the observation after the last step (and `teacher`'s logits for each)."
     shaping, extra_goal = cfg.goal_shaping, cfg.goal_weight - 1.0
     for t in range(buf.actions.shape[0]):
         buf.obs[t] = obs
@@ -405,7 +420,10 @@ def collect_rollout(model: MiniVLA, env: MiniCartPoleVisionVectorEnv, obs: np.nd
         if shaping or extra_goal or cfg.finite_moving:
             goal = _np(env._target).copy(), _np(env._moving).copy()   # copies: an autoreset rewrites them in place
             phi = shaping * _goal_potential(_np(env.state)[:, :2], *goal, cfg.gamma)
-        with _autocast(cfg, device): logits, value = model.get_action_and_value(obs, bow, clock)
+        with _autocast(cfg, device):
+            logits, value = model.get_action_and_value(obs, bow, clock)
+            if teacher is not None:   # the teacher reads each instruction's own words: no dropout, nothing borrowed
+                buf.teacher_logits[t] = teacher.get_action_and_value(obs, bows.table[bows.instruction_of(ids)], clock)[0].float().cpu()
         dist = policy(logits)
         action = dist.sample()
         obs, reward, terminated, truncated, info = env.step(action if torch.is_tensor(obs) else action.cpu().numpy())
@@ -435,8 +453,9 @@ def collect_rollout(model: MiniVLA, env: MiniCartPoleVisionVectorEnv, obs: np.nd
 
 # %% ../nbs/07_training.ipynb #b6085bac
 def minibatch_loss(model: MiniVLA, bow, obs, actions, old_logprobs, advantages, returns, cfg: TrainConfig,
-                   device: torch.device, net=None, time_left=None) -> tuple[torch.Tensor, dict]:
-    "Total loss on one minibatch and its parts. `net`: a DDP-wrapped `ActorCritic(model)` in a distributed run."
+                   device: torch.device, net=None, time_left=None, teacher_logits=None, taught=None) -> tuple[torch.Tensor, dict]:
+    """Total loss on one minibatch and its parts. `net`: a DDP-wrapped `ActorCritic(model)` in a distributed run. With
+    `teacher_logits`, `distill_coef` × the mean KL(teacher ‖ policy) over the samples, counted where `taught` is 1."""
     with _autocast(cfg, device): logits, values = (net or model.get_action_and_value)(obs, bow, time_left)
     dist = policy(logits)
     logprobs, entropy = dist.log_prob(actions), dist.entropy().mean()
@@ -448,7 +467,14 @@ def minibatch_loss(model: MiniVLA, bow, obs, actions, old_logprobs, advantages, 
         policy_loss = -(logprobs * advantages).mean()
     value_loss = 0.5 * (values - returns).pow(2).mean() if cfg.value_loss == "mse" else F.smooth_l1_loss(values, returns)
     loss = policy_loss + cfg.value_coef * value_loss - cfg.entropy_coef * entropy
-    return loss, dict(policy_loss=policy_loss.detach(), value_loss=value_loss.detach(), entropy=entropy.detach())
+    parts = dict(policy_loss=policy_loss.detach(), value_loss=value_loss.detach(), entropy=entropy.detach())
+    if teacher_logits is not None:
+        want = F.log_softmax(teacher_logits.float(), -1)
+        kl = (want.exp() * (want - F.log_softmax(logits.float(), -1))).sum(-1)
+        distill = (kl * taught).mean()
+        loss = loss + cfg.distill_coef * distill
+        parts["distill"] = distill.detach()
+    return loss, parts
 
 # %% ../nbs/07_training.ipynb #76b450aa
 def mirror_batch(obs, tasks: torch.Tensor, actions: torch.Tensor, bows: TaskBows):
@@ -483,6 +509,7 @@ def update(model: MiniVLA, optimizer, buf: Rollout, next_value: torch.Tensor, bo
     adv = standardise(adv.reshape(B), bows.goal_index(tasks) if cfg.adv_norm == "goal" else None).to(device)
     ret = ret.reshape(B).to(device)
     if cfg.mirror: m_obs, m_tasks, m_actions = mirror_batch(obs, tasks, actions, bows)
+    t_logits = buf.teacher_logits.reshape(B, 2).to(device) if cfg.teacher else None
     mb = min(cfg.minibatch_size, B)
     epochs = cfg.update_epochs if cfg.algo == "ppo" else 1
     stats = []
@@ -495,14 +522,17 @@ def update(model: MiniVLA, optimizer, buf: Rollout, next_value: torch.Tensor, bo
             # A2C accumulates: in a distributed run only the last minibatch's backward averages the gradients
             sync = net.no_sync() if net is not None and cfg.algo == "a2c" and not last else contextlib.nullcontext()
             mb_obs, mb_tasks, mb_actions = obs[idx.to(obs.device)], tasks[idx.cpu()], actions[idx]
+            mb_teacher = None if t_logits is None else t_logits[idx]
             if cfg.mirror:   # a random half of the minibatch replaced by its mirror images
                 flip = (torch.rand(len(idx), generator=generator) < 0.5).nonzero().squeeze(1)
                 orig = idx.cpu()[flip]
                 mb_obs[flip.to(obs.device)] = m_obs[orig.to(obs.device)]
                 mb_tasks[flip], mb_actions[flip.to(device)] = m_tasks[orig], m_actions[orig.to(device)]
+                if mb_teacher is not None: mb_teacher[flip.to(device)] = t_logits[orig.to(device)].flip(-1)   # the other push
             with sync:
                 loss, parts = minibatch_loss(model, bows(mb_tasks), mb_obs, mb_actions, old_logprobs[idx], adv[idx], ret[idx],
-                                             cfg, device, net, clock[idx.cpu()])
+                                             cfg, device, net, clock[idx.cpu()], mb_teacher,
+                                             None if mb_teacher is None else bows.taught(mb_tasks, cfg.teacher_goals).to(device))
                 if not torch.isfinite(loss): raise TrainingDiverged(f"the loss became {loss.item()}")
                 if cfg.algo == "ppo":
                     optimizer.zero_grad(set_to_none=True); loss.backward(); clip_gradients(model, cfg); optimizer.step()
@@ -515,6 +545,12 @@ def update(model: MiniVLA, optimizer, buf: Rollout, next_value: torch.Tensor, bo
     var_ret = ret.var()
     out["explained_variance"] = float(1 - (ret - buf.values.reshape(B).to(device)).var() / var_ret) if var_ret > 0 else 0.0
     return out
+
+# %% ../nbs/07_training.ipynb #4ecc07d2
+def load_teacher(cfg: TrainConfig, device: torch.device | None = None) -> MiniVLA:
+    "The frozen policy `cfg.teacher` names; it must see the student's pictures (the same `frame_stack` and `frame_stride`)."
+    teacher, _ = load_model(cfg.teacher, device, expect=dict(frame_stack=cfg.frame_stack, frame_stride=cfg.frame_stride))
+    return teacher.eval().requires_grad_(False)
 
 # %% ../nbs/07_training.ipynb #4d0d69d7
 class ActorCritic(nn.Module):
@@ -675,6 +711,7 @@ def run_training(cfg: TrainConfig, model: MiniVLA | None = None) -> TrainResult:
     net = wrap_ddp(model, device, d)
     if d.world > 1: torch.manual_seed(cfg.seed + 1_000 * d.rank)   # each rank samples its own actions
     optimizer = make_optimizer(model, cfg)
+    teacher = load_teacher(cfg, device) if cfg.teacher else None
     gen = torch.Generator().manual_seed(cfg.seed + d.rank)
     res = TrainResult(model=model, config=cfg)
     if cfg.resume:
@@ -732,7 +769,7 @@ def run_training(cfg: TrainConfig, model: MiniVLA | None = None) -> TrainResult:
             res.stop_reason = from_main(_stop_reason(cfg, res), d)   # rank 0 decides for everyone
             if res.stop_reason: break
             try:
-                obs = collect_rollout(model, env, obs, bows, buf, tracker, cfg, device)
+                obs = collect_rollout(model, env, obs, bows, buf, tracker, cfg, device, teacher)
                 with torch.no_grad(), _autocast(cfg, device): next_value = model.get_value(obs, bows(bows.ids(env)), time_left(env)).float().cpu()
                 anneal_learning_rates(optimizer, cfg, res.frames)
                 stats = update(model, optimizer, buf, next_value, bows, cfg, device, gen, net)
