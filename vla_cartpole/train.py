@@ -41,7 +41,7 @@ __all__ = ['PRESETS', 'MULTI_TASK', 'TrainConfig', 'validate_config', 'new_model
            'names_velocity', 'episode_instructions', 'focus_weights', 'make_config', 'make_optimizer',
            'anneal_learning_rates', 'clip_gradients', 'Rollout', 'time_left', 'EpisodeTracker', 'TrainingDiverged',
            'policy', 'borrowed_words', 'TaskBows', 'collect_rollout', 'minibatch_loss', 'mirror_batch', 'standardise',
-           'update', 'load_teacher', 'ActorCritic', 'DistInfo', 'init_distributed', 'wrap_ddp', 'gather_to_main',
+           'update', 'load_teachers', 'ActorCritic', 'DistInfo', 'init_distributed', 'wrap_ddp', 'gather_to_main',
            'from_main', 'parameters_digest', 'TrainResult', 'rank_state', 'save_training_state', 'check_outputs',
            'load_training_state', 'run_training', 'MetricsLogger', 'train_vla', 'collect_episode', 'build_parser',
            'main', 'summary']
@@ -74,8 +74,10 @@ class TrainConfig:
     keep_words: str = ""                      # more words word dropout never drops, space-separated (e.g. "move moving")
     phrase_mix: float = 0.0                   # each word of the goal's other training phrasings joins an instruction's bag with this probability
     focus: float = 0.0                        # multi-task: after each quick evaluation, episodes draw an instruction with weight 1 + focus × (1 − its success there)
-    teacher: str = ""                         # weights whose policy the student also imitates (KL to its action probabilities; see update)
-    teacher_goals: str = ""                   # ... on the steps of these goals only, space-separated ("": every goal)
+    teacher: str = ""                         # weights whose policy the student also imitates (KL to its action probabilities; see update);
+                                              # several teachers: their paths, comma-separated
+    teacher_goals: str = ""                   # ... on the steps of these goals only, space-separated ("": every goal); several
+                                              # teachers: one such list each, comma-separated (e.g. "centre left right,move_left move_right")
     distill_coef: float = 1.0                 # weight of that imitation term in the loss
     zero_unseen_words: bool = False           # words no training instruction uses start at 0 (and stay there): unfamiliar words say nothing
     num_episodes: int | None = None          # stop after this many finished training episodes (None: no limit)
@@ -183,10 +185,15 @@ def validate_config(cfg: TrainConfig) -> TrainConfig:
     need(not cfg.focus or cfg.multi_task, "focus", "0 unless multi_task=True (a single-instruction run has nothing to choose)")
     need(not cfg.actor_clock or cfg.clock, "actor_clock", "False unless clock=True (a policy that sees the time limit coming is not bootstrapped past it)")
     need(isinstance(cfg.goals, str) and set(cfg.goals.split()) <= set(GOALS), "goals", f"space-separated names from {sorted(GOALS)}")
-    need(isinstance(cfg.teacher, str), "teacher", "a str: the path of saved weights, or ''")
-    need(isinstance(cfg.teacher_goals, str) and set(cfg.teacher_goals.split()) <= set(GOALS), "teacher_goals",
+    need(isinstance(cfg.teacher, str), "teacher", "a str: the path of saved weights (several: comma-separated), or ''")
+    need(isinstance(cfg.teacher_goals, str) and set(cfg.teacher_goals.replace(",", " ").split()) <= set(GOALS), "teacher_goals",
          f"space-separated names from {sorted(GOALS)}")
     need(not cfg.teacher_goals or cfg.teacher, "teacher_goals", "'' unless a teacher is given")
+    if "," in cfg.teacher + cfg.teacher_goals:   # several teachers: each names the goals it teaches, and no goal has two
+        lists = [g.split() for g in cfg.teacher_goals.split(",")]
+        need(len(lists) == cfg.teacher.count(",") + 1 and all(lists), "teacher_goals",
+             "one non-empty list of goals per teacher, comma-separated like the teachers")
+        need(sum(map(len, lists)) == len(set().union(*lists)), "teacher_goals", "lists that name each goal at most once")
     need(not cfg.goals or cfg.multi_task, "goals", "'' unless multi_task=True (a single-instruction run has one goal)")
     need(not cfg.relative or cfg.encoder == "keypoints", "relative", "False unless encoder='keypoints'")
     if cfg.device is not None:
@@ -409,8 +416,9 @@ def _goal_potential(xv: np.ndarray, target, moving, gamma: float) -> np.ndarray:
 
 @torch.no_grad()
 def collect_rollout(model: MiniVLA, env: MiniCartPoleVisionVectorEnv, obs: np.ndarray, bows: TaskBows,
-                    buf: Rollout, tracker: EpisodeTracker, cfg: TrainConfig, device: torch.device, teacher: MiniVLA | None = None) -> np.ndarray:
-    "Fill `buf` with `T` steps from `env` starting at `obs`; returns the observation after the last step (and `teacher`'s logits for each)."
+                    buf: Rollout, tracker: EpisodeTracker, cfg: TrainConfig, device: torch.device, teachers=()) -> np.ndarray:
+    """Fill `buf` with `T` steps from `env` starting at `obs`; returns the observation after the last step. `teachers`:
+    (policy, goals) pairs as `load_teachers` gives them; each step also stores the logits of the teacher of its goal."""
     shaping, extra_goal = cfg.goal_shaping, cfg.goal_weight - 1.0
     for t in range(buf.actions.shape[0]):
         buf.obs[t] = obs
@@ -422,8 +430,12 @@ def collect_rollout(model: MiniVLA, env: MiniCartPoleVisionVectorEnv, obs: np.nd
             phi = shaping * _goal_potential(_np(env.state)[:, :2], *goal, cfg.gamma)
         with _autocast(cfg, device):
             logits, value = model.get_action_and_value(obs, bow, clock)
-            if teacher is not None:   # the teacher reads each instruction's own words: no dropout, nothing borrowed
-                buf.teacher_logits[t] = teacher.get_action_and_value(obs, bows.table[bows.instruction_of(ids)], clock)[0].float().cpu()
+            for teacher, goals in teachers:   # a teacher reads each instruction's own words: no dropout, nothing borrowed
+                rows = bows.taught(ids, goals).bool()
+                if not rows.any(): continue
+                sel = rows.numpy() if isinstance(obs, np.ndarray) else rows.to(obs.device)
+                own = bows.table[bows.instruction_of(ids[rows]).to(bows.table.device)]
+                buf.teacher_logits[t, rows] = teacher.get_action_and_value(obs[sel], own, clock[rows])[0].float().cpu()
         dist = policy(logits)
         action = dist.sample()
         obs, reward, terminated, truncated, info = env.step(action if torch.is_tensor(obs) else action.cpu().numpy())
@@ -532,7 +544,7 @@ def update(model: MiniVLA, optimizer, buf: Rollout, next_value: torch.Tensor, bo
             with sync:
                 loss, parts = minibatch_loss(model, bows(mb_tasks), mb_obs, mb_actions, old_logprobs[idx], adv[idx], ret[idx],
                                              cfg, device, net, clock[idx.cpu()], mb_teacher,
-                                             None if mb_teacher is None else bows.taught(mb_tasks, cfg.teacher_goals).to(device))
+                                             None if mb_teacher is None else bows.taught(mb_tasks, cfg.teacher_goals.replace(",", " ")).to(device))
                 if not torch.isfinite(loss): raise TrainingDiverged(f"the loss became {loss.item()}")
                 if cfg.algo == "ppo":
                     optimizer.zero_grad(set_to_none=True); loss.backward(); clip_gradients(model, cfg); optimizer.step()
@@ -547,10 +559,14 @@ def update(model: MiniVLA, optimizer, buf: Rollout, next_value: torch.Tensor, bo
     return out
 
 # %% ../nbs/07_training.ipynb #4ecc07d2
-def load_teacher(cfg: TrainConfig, device: torch.device | None = None) -> MiniVLA:
-    "The frozen policy `cfg.teacher` names; it must see the student's pictures (the same `frame_stack` and `frame_stride`)."
-    teacher, _ = load_model(cfg.teacher, device, expect=dict(frame_stack=cfg.frame_stack, frame_stride=cfg.frame_stride))
-    return teacher.eval().requires_grad_(False)
+def load_teachers(cfg: TrainConfig, device: torch.device | None = None) -> list[tuple[MiniVLA, str]]:
+    """The frozen policies `cfg.teacher` names, each with the goals it teaches (`cfg.teacher_goals`; '': every goal).
+    A teacher must see the student's pictures (the same `frame_stack` and `frame_stride`)."""
+    if not cfg.teacher: return []
+    paths = cfg.teacher.split(",")
+    goals = cfg.teacher_goals.split(",") if len(paths) > 1 else [cfg.teacher_goals]
+    expect = dict(frame_stack=cfg.frame_stack, frame_stride=cfg.frame_stride)
+    return [(load_model(p.strip(), device, expect=expect)[0].eval().requires_grad_(False), g) for p, g in zip(paths, goals)]
 
 # %% ../nbs/07_training.ipynb #4d0d69d7
 class ActorCritic(nn.Module):
@@ -711,7 +727,7 @@ def run_training(cfg: TrainConfig, model: MiniVLA | None = None) -> TrainResult:
     net = wrap_ddp(model, device, d)
     if d.world > 1: torch.manual_seed(cfg.seed + 1_000 * d.rank)   # each rank samples its own actions
     optimizer = make_optimizer(model, cfg)
-    teacher = load_teacher(cfg, device) if cfg.teacher else None
+    teachers = load_teachers(cfg, device)
     gen = torch.Generator().manual_seed(cfg.seed + d.rank)
     res = TrainResult(model=model, config=cfg)
     if cfg.resume:
@@ -769,7 +785,7 @@ def run_training(cfg: TrainConfig, model: MiniVLA | None = None) -> TrainResult:
             res.stop_reason = from_main(_stop_reason(cfg, res), d)   # rank 0 decides for everyone
             if res.stop_reason: break
             try:
-                obs = collect_rollout(model, env, obs, bows, buf, tracker, cfg, device, teacher)
+                obs = collect_rollout(model, env, obs, bows, buf, tracker, cfg, device, teachers)
                 with torch.no_grad(), _autocast(cfg, device): next_value = model.get_value(obs, bows(bows.ids(env)), time_left(env)).float().cpu()
                 anneal_learning_rates(optimizer, cfg, res.frames)
                 stats = update(model, optimizer, buf, next_value, bows, cfg, device, gen, net)
