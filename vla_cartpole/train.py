@@ -522,6 +522,8 @@ def update(model: MiniVLA, optimizer, buf: Rollout, next_value: torch.Tensor, bo
     ret = ret.reshape(B).to(device)
     if cfg.mirror: m_obs, m_tasks, m_actions = mirror_batch(obs, tasks, actions, bows)
     t_logits = buf.teacher_logits.reshape(B, 2).to(device) if cfg.teacher else None
+    # taught by the step's own goal: a mirror image learns from its original's teacher, whose logits it gets
+    taught = bows.taught(tasks, cfg.teacher_goals.replace(",", " ")).to(device) if cfg.teacher else None
     mb = min(cfg.minibatch_size, B)
     epochs = cfg.update_epochs if cfg.algo == "ppo" else 1
     stats = []
@@ -544,7 +546,7 @@ def update(model: MiniVLA, optimizer, buf: Rollout, next_value: torch.Tensor, bo
             with sync:
                 loss, parts = minibatch_loss(model, bows(mb_tasks), mb_obs, mb_actions, old_logprobs[idx], adv[idx], ret[idx],
                                              cfg, device, net, clock[idx.cpu()], mb_teacher,
-                                             None if mb_teacher is None else bows.taught(mb_tasks, cfg.teacher_goals.replace(",", " ")).to(device))
+                                             None if mb_teacher is None else taught[idx])
                 if not torch.isfinite(loss): raise TrainingDiverged(f"the loss became {loss.item()}")
                 if cfg.algo == "ppo":
                     optimizer.zero_grad(set_to_none=True); loss.backward(); clip_gradients(model, cfg); optimizer.step()
