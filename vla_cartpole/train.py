@@ -33,6 +33,7 @@ from .torch_env import TorchCartPoleVectorEnv
 from .eval import env_for, evaluate_model, evaluate_tasks
 from .gae import compute_gae_batch, compute_returns
 from .model import ENCODERS, MiniVLA, fraction_left, pick_device, seed_everything
+from .state_teacher import StateTeacher, evaluate_state_teacher, goal_indices, train_state_teacher
 from .tasks import GOALS, MIRROR_WORDS, TRAIN_INSTRUCTIONS, goal_for, mirror_instruction
 from .text import make_bow_batch, make_bow_instruction, word_bucket
 
@@ -79,6 +80,8 @@ class TrainConfig:
     teacher_goals: str = ""                   # ... on the steps of these goals only, space-separated ("": every goal); several
                                               # teachers: one such list each, comma-separated (e.g. "centre left right,move_left move_right")
     distill_coef: float = 1.0                 # weight of that imitation term in the loss
+    state_teacher: int = 0                    # > 0: first train a teacher on the exact states for this many frames (03a_state_teacher);
+                                              # it then teaches the steps of teacher_goals ('': all), and its minutes count in the run's
     zero_unseen_words: bool = False           # words no training instruction uses start at 0 (and stay there): unfamiliar words say nothing
     num_episodes: int | None = None          # stop after this many finished training episodes (None: no limit)
     num_envs: int = 16
@@ -188,7 +191,11 @@ def validate_config(cfg: TrainConfig) -> TrainConfig:
     need(isinstance(cfg.teacher, str), "teacher", "a str: the path of saved weights (several: comma-separated), or ''")
     need(isinstance(cfg.teacher_goals, str) and set(cfg.teacher_goals.replace(",", " ").split()) <= set(GOALS), "teacher_goals",
          f"space-separated names from {sorted(GOALS)}")
-    need(not cfg.teacher_goals or cfg.teacher, "teacher_goals", "'' unless a teacher is given")
+    need(isinstance(cfg.state_teacher, int) and not isinstance(cfg.state_teacher, bool) and cfg.state_teacher >= 0,
+         "state_teacher", "a number of frames ≥ 0")
+    need(not (cfg.state_teacher and cfg.teacher), "state_teacher", "0 when teacher names weights (one kind of teacher per run)")
+    need(not (cfg.state_teacher and "," in cfg.teacher_goals), "teacher_goals", "one list of goals for the one state teacher")
+    need(not cfg.teacher_goals or cfg.teacher or cfg.state_teacher, "teacher_goals", "'' unless a teacher is given")
     if "," in cfg.teacher + cfg.teacher_goals:   # several teachers: each names the goals it teaches, and no goal has two
         lists = [g.split() for g in cfg.teacher_goals.split(",")]
         need(len(lists) == cfg.teacher.count(",") + 1 and all(lists), "teacher_goals",
@@ -433,6 +440,11 @@ def collect_rollout(model: MiniVLA, env: MiniCartPoleVisionVectorEnv, obs: np.nd
             for teacher, goals in teachers:   # a teacher reads each instruction's own words: no dropout, nothing borrowed
                 rows = bows.taught(ids, goals).bool()
                 if not rows.any(): continue
+                if isinstance(teacher, StateTeacher):   # no pictures, no words: the exact state, the clock and the goal
+                    r = rows.numpy()
+                    state = torch.as_tensor(_np(env.state)[r], dtype=torch.float32)
+                    buf.teacher_logits[t, rows] = teacher.logits(state, goal_indices(env.goal[r]), clock[rows])
+                    continue
                 sel = rows.numpy() if isinstance(obs, np.ndarray) else rows.to(obs.device)
                 own = bows.table[bows.instruction_of(ids[rows]).to(bows.table.device)]
                 buf.teacher_logits[t, rows] = teacher.get_action_and_value(obs[sel], own, clock[rows])[0].float().cpu()
@@ -521,9 +533,10 @@ def update(model: MiniVLA, optimizer, buf: Rollout, next_value: torch.Tensor, bo
     adv = standardise(adv.reshape(B), bows.goal_index(tasks) if cfg.adv_norm == "goal" else None).to(device)
     ret = ret.reshape(B).to(device)
     if cfg.mirror: m_obs, m_tasks, m_actions = mirror_batch(obs, tasks, actions, bows)
-    t_logits = buf.teacher_logits.reshape(B, 2).to(device) if cfg.teacher else None
+    taught_by = cfg.teacher or cfg.state_teacher
+    t_logits = buf.teacher_logits.reshape(B, 2).to(device) if taught_by else None
     # taught by the step's own goal: a mirror image learns from its original's teacher, whose logits it gets
-    taught = bows.taught(tasks, cfg.teacher_goals.replace(",", " ")).to(device) if cfg.teacher else None
+    taught = bows.taught(tasks, cfg.teacher_goals.replace(",", " ")).to(device) if taught_by else None
     mb = min(cfg.minibatch_size, B)
     epochs = cfg.update_epochs if cfg.algo == "ppo" else 1
     stats = []
@@ -563,7 +576,17 @@ def update(model: MiniVLA, optimizer, buf: Rollout, next_value: torch.Tensor, bo
 # %% ../nbs/07_training.ipynb #4ecc07d2
 def load_teachers(cfg: TrainConfig, device: torch.device | None = None) -> list[tuple[MiniVLA, str]]:
     """The frozen policies `cfg.teacher` names, each with the goals it teaches (`cfg.teacher_goals`; '': every goal).
-    A teacher must see the student's pictures (the same `frame_stack` and `frame_stride`)."""
+    A teacher must see the student's pictures (the same `frame_stack` and `frame_stride`). With `cfg.state_teacher`,
+    the one teacher is a `StateTeacher` trained here, on the run's seed, episode length, starts and goal weight."""
+    if cfg.state_teacher:
+        t0 = time.perf_counter()
+        teacher = train_state_teacher(cfg.state_teacher, seed=cfg.seed, max_steps=cfg.max_steps,
+                                      start_x_spread=cfg.start_x_spread, start_behind=cfg.start_behind, goal_weight=cfg.goal_weight)
+        if cfg.progress:
+            ev = evaluate_state_teacher(teacher, episodes=20)
+            print(f"state teacher: {cfg.state_teacher:,} frames in {time.perf_counter() - t0:.0f} s; greedy success "
+                  + ", ".join(f"{g} {s:.0%}" for g, s in ev.items()), file=sys.stderr)
+        return [(teacher, cfg.teacher_goals)]
     if not cfg.teacher: return []
     paths = cfg.teacher.split(",")
     goals = cfg.teacher_goals.split(",") if len(paths) > 1 else [cfg.teacher_goals]
@@ -729,7 +752,8 @@ def run_training(cfg: TrainConfig, model: MiniVLA | None = None) -> TrainResult:
     net = wrap_ddp(model, device, d)
     if d.world > 1: torch.manual_seed(cfg.seed + 1_000 * d.rank)   # each rank samples its own actions
     optimizer = make_optimizer(model, cfg)
-    teachers = load_teachers(cfg, device)
+    began = time.perf_counter()
+    teachers = load_teachers(cfg, device)             # a state teacher's training counts in the run's minutes
     gen = torch.Generator().manual_seed(cfg.seed + d.rank)
     res = TrainResult(model=model, config=cfg)
     if cfg.resume:
@@ -770,7 +794,7 @@ def run_training(cfg: TrainConfig, model: MiniVLA | None = None) -> TrainResult:
     next_latest = (res.frames // ckpt_latest_every + 1) * ckpt_latest_every
     logger = MetricsLogger(cfg.log_dir if d.main else None, append=cfg.resume)
     bar = _progress_bar(cfg, res.frames) if d.main else None
-    start = time.perf_counter() - res.seconds
+    start = began - res.seconds
 
     saved_at = res.frames if cfg.resume else None
     def save_latest():   # every rank calls this at the same step: rank 0 gathers the others' parts and writes
