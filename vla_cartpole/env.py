@@ -21,8 +21,8 @@ __all__ = ['GRAVITY', 'CART_MASS', 'POLE_MASS', 'POLE_HALF_LENGTH', 'FORCE_MAG',
            'SPEED_SCALE', 'HEIGHT', 'WIDTH', 'CART_W', 'CART_H', 'CART_TOP', 'POLE_LEN', 'POLE_THICK', 'POLE_TOP',
            'CENTER_COL', 'PX_PER_M', 'RESET_OPTIONS', 'ENV_ID', 'physics_step', 'is_terminated', 'goal_bonus',
            'shaped_reward', 'cart_columns', 'render_frames', 'mirror_frames', 'obs_shape', 'check_frame_stride',
-           'frame_offsets', 'stack_span', 'MiniCartPoleVisionEnv', 'InstructedEnvs', 'MiniCartPoleVisionVectorEnv',
-           'reference_rollout']
+           'frame_offsets', 'stack_span', 'MiniCartPoleVisionEnv', 'behind_xs', 'InstructedEnvs',
+           'MiniCartPoleVisionVectorEnv', 'reference_rollout']
 
 # %% ../nbs/00a_env.ipynb #6b2b45ed
 GRAVITY, CART_MASS, POLE_MASS, POLE_HALF_LENGTH = 9.8, 1.0, 0.1, 0.5
@@ -274,6 +274,11 @@ def _vector_seeds(seed, rngs: list) -> list | None:
     if isinstance(seed, (list, tuple)) and len(seed) == n: return list(seed)
     raise ValueError(f"seed must be None, an int or a list of {n} seeds, got {seed!r}")
 
+def behind_xs(xs: np.ndarray, target, moving) -> np.ndarray:
+    "Start positions `xs` put behind a velocity goal's way (told to move left, a cart starts right of 0); position goals keep `xs`."
+    behind = -np.sign(target) * moving          # +1: the cart moves left, so it starts right of 0
+    return np.where(behind != 0, behind * np.abs(xs), xs)
+
 class InstructedEnvs:
     """Per-environment instructions of a vector env: drawn from `instructions` at every episode start (with that
     environment's own generator, only when there is more than one), or fixed for all later episodes by
@@ -315,9 +320,7 @@ class InstructedEnvs:
 
     def _start_xs(self, idx, xs: np.ndarray) -> np.ndarray:
         "Where the carts of new episodes `idx` start, drawn at `xs`: with `start_behind`, behind a velocity goal's way."
-        if not self.start_behind: return xs
-        behind = -np.sign(self._target[idx]) * self._moving[idx]          # +1: the cart moves left, so it starts right of 0
-        return np.where(behind != 0, behind * np.abs(xs), xs)
+        return behind_xs(xs, self._target[idx], self._moving[idx]) if self.start_behind else xs
 
     def set_instruction_weights(self, weights=None):
         "Later episodes draw `instructions[k]` with probability ∝ `weights[k]` (`None`: all equally likely)."

@@ -10,7 +10,7 @@ import torch
 from torch import nn
 from torch.distributions import Categorical
 
-from .env import RESET_NOISE, THETA_LIMIT, X_LIMIT, goal_bonus, is_terminated, physics_step, shaped_reward
+from .env import RESET_NOISE, THETA_LIMIT, X_LIMIT, behind_xs, goal_bonus, is_terminated, physics_step, shaped_reward
 from .tasks import GOALS, MIRROR_WORDS, episode_success
 from .gae import compute_gae_batch
 from .model import fraction_left
@@ -73,8 +73,8 @@ def _resets(rng: np.random.Generator, n: int, x_spread: float) -> np.ndarray:
     return state
 
 def _behind(state: np.ndarray, goal: np.ndarray, start_behind: bool) -> np.ndarray:
-    "With `start_behind`, a velocity goal's cart starts on the side it moves away from, as the env's `start_behind` does."
-    if start_behind: state[:, 0] = np.where(_MOVING[goal] > 0, -np.sign(_TARGET[goal]) * np.abs(state[:, 0]), state[:, 0])
+    "With `start_behind`, a velocity goal's cart starts on the side it moves away from, as in the env (`behind_xs`)."
+    if start_behind: state[:, 0] = behind_xs(state[:, 0], _TARGET[goal], _MOVING[goal])
     return state
 
 def _states(state, steps, max_steps) -> tuple[torch.Tensor, torch.Tensor]:
