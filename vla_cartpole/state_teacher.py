@@ -26,12 +26,13 @@ _MOVING = np.array([float(GOALS[g].kind == "velocity") for g in GOAL_NAMES])
 _MIRROR_GOAL = torch.tensor([GOAL_NAMES.index("_".join(MIRROR_WORDS.get(w, w) for w in g.split("_"))) for g in GOAL_NAMES])
 STATE_SCALE = torch.tensor([X_LIMIT, 1.0, THETA_LIMIT, 2.0])           # x, ẋ, θ, θ̇ to about ±1
 
+_GOAL_INDEX = {GOALS[g]: i for i, g in enumerate(GOAL_NAMES)}
+
 def goal_indices(goals) -> torch.Tensor:
     "The index in `GOAL_NAMES` of each `Goal` (e.g. an env's `goal` array); `ValueError` for anything else."
-    index = {GOALS[g]: i for i, g in enumerate(GOAL_NAMES)}
-    bad = [g for g in goals if g not in index]
+    bad = [g for g in goals if g not in _GOAL_INDEX]
     if bad: raise ValueError(f"goals must be goals of GOALS (a state teacher teaches only those), got {bad[0]!r}")
-    return torch.tensor([index[g] for g in goals])
+    return torch.tensor([_GOAL_INDEX[g] for g in goals])
 
 class GoalLinear(nn.Module):
     "One linear layer per goal, side by side: `[N, G, i]` → `[N, G, o]`."

@@ -11,6 +11,7 @@ import csv
 import gc
 import hashlib
 import dataclasses
+import json
 import math
 import os
 import signal
@@ -26,6 +27,9 @@ import torch.nn.functional as F
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 from torch.distributions import Categorical
+
+from safetensors import SafetensorError, safe_open
+from safetensors.torch import save_file
 
 from .checkpoint import CheckpointError, atomic_write, check_writable, load_model, safe_torch_load, save_model
 from .env import MiniCartPoleVisionEnv, MiniCartPoleVisionVectorEnv, SPEED_SCALE, check_frame_stride, goal_bonus, mirror_frames
@@ -574,19 +578,34 @@ def update(model: MiniVLA, optimizer, buf: Rollout, next_value: torch.Tensor, bo
     return out
 
 # %% ../nbs/07_training.ipynb #4ecc07d2
-def load_teachers(cfg: TrainConfig, device: torch.device | None = None) -> list[tuple[MiniVLA, str]]:
+def _state_teacher(cfg: TrainConfig, save: bool) -> StateTeacher:
+    """The run's `StateTeacher`, trained on its seed, episode length, starts and goal weight and (with `save`) written to
+    `checkpoint_dir`. A resumed run reads it back from there, if it was trained with the same settings."""
+    how = dict(frames=cfg.state_teacher, seed=cfg.seed, max_steps=cfg.max_steps, start_x_spread=cfg.start_x_spread,
+               start_behind=cfg.start_behind, goal_weight=cfg.goal_weight)
+    path, meta = Path(cfg.checkpoint_dir) / "state_teacher.safetensors", {"settings": json.dumps(how, sort_keys=True)}
+    if cfg.resume and path.exists():
+        try:
+            with safe_open(path, "pt") as f:
+                if f.metadata() == meta:
+                    teacher = StateTeacher(); teacher.load_state_dict({k: f.get_tensor(k) for k in f.keys()})
+                    if cfg.progress: print(f"state teacher: read from {path}", file=sys.stderr)
+                    return teacher.eval().requires_grad_(False)
+        except SafetensorError: pass                   # unreadable: train it again
+    t0 = time.perf_counter()
+    teacher = train_state_teacher(**how)
+    if cfg.progress:
+        ev = evaluate_state_teacher(teacher, episodes=20)
+        print(f"state teacher: {cfg.state_teacher:,} frames in {time.perf_counter() - t0:.0f} s; greedy success "
+              + ", ".join(f"{g} {s:.0%}" for g, s in ev.items()), file=sys.stderr)
+    if save: atomic_write(path, lambda tmp: save_file(teacher.state_dict(), tmp, metadata=meta))
+    return teacher
+
+def load_teachers(cfg: TrainConfig, device: torch.device | None = None, save: bool = True) -> list[tuple[MiniVLA, str]]:
     """The frozen policies `cfg.teacher` names, each with the goals it teaches (`cfg.teacher_goals`; '': every goal).
     A teacher must see the student's pictures (the same `frame_stack` and `frame_stride`). With `cfg.state_teacher`,
-    the one teacher is a `StateTeacher` trained here, on the run's seed, episode length, starts and goal weight."""
-    if cfg.state_teacher:
-        t0 = time.perf_counter()
-        teacher = train_state_teacher(cfg.state_teacher, seed=cfg.seed, max_steps=cfg.max_steps,
-                                      start_x_spread=cfg.start_x_spread, start_behind=cfg.start_behind, goal_weight=cfg.goal_weight)
-        if cfg.progress:
-            ev = evaluate_state_teacher(teacher, episodes=20)
-            print(f"state teacher: {cfg.state_teacher:,} frames in {time.perf_counter() - t0:.0f} s; greedy success "
-                  + ", ".join(f"{g} {s:.0%}" for g, s in ev.items()), file=sys.stderr)
-        return [(teacher, cfg.teacher_goals)]
+    the one teacher is a `StateTeacher` trained here (saved in `checkpoint_dir` when `save`, read back on resume)."""
+    if cfg.state_teacher: return [(_state_teacher(cfg, save), cfg.teacher_goals)]
     if not cfg.teacher: return []
     paths = cfg.teacher.split(",")
     goals = cfg.teacher_goals.split(",") if len(paths) > 1 else [cfg.teacher_goals]
@@ -753,7 +772,7 @@ def run_training(cfg: TrainConfig, model: MiniVLA | None = None) -> TrainResult:
     if d.world > 1: torch.manual_seed(cfg.seed + 1_000 * d.rank)   # each rank samples its own actions
     optimizer = make_optimizer(model, cfg)
     began = time.perf_counter()
-    teachers = load_teachers(cfg, device)             # a state teacher's training counts in the run's minutes
+    teachers = load_teachers(cfg, device, save=d.main)   # a state teacher's training counts in the run's minutes
     gen = torch.Generator().manual_seed(cfg.seed + d.rank)
     res = TrainResult(model=model, config=cfg)
     if cfg.resume:
