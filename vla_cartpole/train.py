@@ -591,7 +591,7 @@ def _state_teacher(cfg: TrainConfig, save: bool) -> StateTeacher:
                     teacher = StateTeacher(); teacher.load_state_dict({k: f.get_tensor(k) for k in f.keys()})
                     if cfg.progress: print(f"state teacher: read from {path}", file=sys.stderr)
                     return teacher.eval().requires_grad_(False)
-        except SafetensorError: pass                   # unreadable: train it again
+        except (SafetensorError, RuntimeError): pass   # unreadable, or written by another version: train it again
     t0 = time.perf_counter()
     teacher = train_state_teacher(**how)
     if cfg.progress:
