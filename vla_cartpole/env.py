@@ -156,10 +156,11 @@ def _check_render_mode(render_mode):
         raise ValueError(f"render_mode must be None or 'rgb_array', got {render_mode!r}")
     return render_mode
 
-def _sample_reset_state(rng: np.random.Generator, x_spread: float = 0.0) -> np.ndarray:
-    "Initial state: every component uniform in ±`RESET_NOISE`; with `x_spread`, then the cart's position uniform in ±`x_spread` m."
-    state = rng.uniform(low=-RESET_NOISE, high=RESET_NOISE)
-    if x_spread: state[0] = rng.uniform(-x_spread, x_spread)
+def _sample_reset_state(rng: np.random.Generator, x_spread: float = 0.0, n: int | None = None) -> np.ndarray:
+    """Initial state: every component uniform in ±`RESET_NOISE`; with `x_spread`, then the cart's position uniform in
+    ±`x_spread` m. With `n`, that many states `[n, 4]` at once."""
+    state = rng.uniform(low=-RESET_NOISE, high=RESET_NOISE, size=None if n is None else (n, 4))
+    if x_spread: state[..., 0] = rng.uniform(-x_spread, x_spread, size=n)
     return state
 
 def _state_info(state: np.ndarray) -> dict:

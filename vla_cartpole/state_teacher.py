@@ -10,7 +10,7 @@ import torch
 from torch import nn
 from torch.distributions import Categorical
 
-from .env import RESET_NOISE, THETA_LIMIT, X_LIMIT, behind_xs, goal_bonus, is_terminated, physics_step, shaped_reward
+from .env import THETA_LIMIT, X_LIMIT, _sample_reset_state, behind_xs, goal_bonus, is_terminated, physics_step, shaped_reward
 from .tasks import GOALS, MIRROR_WORDS, episode_success
 from .gae import compute_gae_batch
 from .model import fraction_left
@@ -67,12 +67,6 @@ class StateTeacher(nn.Module):
         return 0.5 * (a + b).squeeze(-1)
 
 # %% ../nbs/03a_state_teacher.ipynb #526f0c26
-def _resets(rng: np.random.Generator, n: int, x_spread: float) -> np.ndarray:
-    "`n` initial states at once, drawn as the env draws one (`_sample_reset_state`)."
-    state = rng.uniform(-RESET_NOISE, RESET_NOISE, size=(n, 4))
-    if x_spread: state[:, 0] = rng.uniform(-x_spread, x_spread, n)
-    return state
-
 def _behind(state: np.ndarray, goal: np.ndarray, start_behind: bool) -> np.ndarray:
     "With `start_behind`, a velocity goal's cart starts on the side it moves away from, as in the env (`behind_xs`)."
     if start_behind: state[:, 0] = behind_xs(state[:, 0], _TARGET[goal], _MOVING[goal])
@@ -93,7 +87,7 @@ def train_state_teacher(frames: int = 1_500_000, seed: int = 0, num_envs: int = 
         teacher = StateTeacher()
         opt = torch.optim.Adam(teacher.parameters(), lr=lr, eps=1e-5)
         n, T, G = num_envs, rollout_steps, len(GOAL_NAMES)
-        state, goal, steps = _resets(rng, n, start_x_spread), rng.integers(G, size=n), np.zeros(n, int)
+        state, goal, steps = _sample_reset_state(rng, start_x_spread, n), rng.integers(G, size=n), np.zeros(n, int)
         state = _behind(state, goal, start_behind)
         updates = max(1, frames // (n * T))
         for u in range(updates):
@@ -114,7 +108,7 @@ def train_state_teacher(frames: int = 1_500_000, seed: int = 0, num_envs: int = 
                 R.append(torch.as_tensor(reward * reward_scale, dtype=torch.float32)); D.append(torch.as_tensor(done, dtype=torch.float32))
                 state, goal = after, goal.copy()
                 i = np.flatnonzero(done)
-                state[i], goal[i], steps[i] = _resets(rng, len(i), start_x_spread), rng.integers(G, size=len(i)), 0
+                state[i], goal[i], steps[i] = _sample_reset_state(rng, start_x_spread, len(i)), rng.integers(G, size=len(i)), 0
                 state[i] = _behind(state[i], goal[i], start_behind)
             s, tl = _states(state, steps, max_steps)
             with torch.no_grad(): next_value = teacher.value(s, torch.as_tensor(goal), tl)
@@ -139,7 +133,7 @@ def evaluate_state_teacher(teacher: StateTeacher, episodes: int = 100, seed: int
     out = {}
     for gi, name in enumerate(GOAL_NAMES):
         rng = np.random.default_rng(seed)
-        state, alive, length, xs = _resets(rng, episodes, 0.0), np.ones(episodes, bool), np.zeros(episodes, int), []
+        state, alive, length, xs = _sample_reset_state(rng, 0.0, episodes), np.ones(episodes, bool), np.zeros(episodes, int), []
         for t in range(max_steps):
             s, tl = _states(state, np.full(episodes, t), max_steps)
             a = teacher.logits(s, torch.full((episodes,), gi), tl).argmax(-1).numpy()
