@@ -16,8 +16,8 @@ from .gae import compute_gae_batch
 from .model import fraction_left
 
 # %% auto #0
-__all__ = ['GOAL_NAMES', 'STATE_SCALE', 'goal_indices', 'GoalLinear', 'StateTeacher', 'train_state_teacher',
-           'evaluate_state_teacher']
+__all__ = ['GOAL_NAMES', 'STATE_SCALE', 'goal_indices', 'GoalLinear', 'goal_mlp', 'StateTeacher', 'train_state_teacher',
+           'evaluate_state_teacher', 'critic_inputs', 'StateCritic']
 
 # %% ../nbs/03a_state_teacher.ipynb #75fec0d3
 GOAL_NAMES = tuple(GOALS)                                               # a goal's index is its place here
@@ -31,7 +31,7 @@ _GOAL_INDEX = {GOALS[g]: i for i, g in enumerate(GOAL_NAMES)}
 def goal_indices(goals) -> torch.Tensor:
     "The index in `GOAL_NAMES` of each `Goal` (e.g. an env's `goal` array); `ValueError` for anything else."
     bad = [g for g in goals if g not in _GOAL_INDEX]
-    if bad: raise ValueError(f"goals must be goals of GOALS (a state teacher teaches only those), got {bad[0]!r}")
+    if bad: raise ValueError(f"goals must be goals of GOALS (the networks on exact states know only those), got {bad[0]!r}")
     return torch.tensor([_GOAL_INDEX[g] for g in goals])
 
 class GoalLinear(nn.Module):
@@ -42,14 +42,17 @@ class GoalLinear(nn.Module):
         self.bias = nn.Parameter(torch.zeros(goals, o))
     def forward(self, x): return torch.einsum("ngi,gio->ngo", x, self.weight) + self.bias
 
+def goal_mlp(inputs: int, out: int, hidden: int = 64) -> nn.Sequential:
+    "One two-layer tanh MLP per goal, side by side: `[N, inputs]` → `[N, G, out]`; read the row of each sample's goal."
+    G = len(GOAL_NAMES)
+    return nn.Sequential(nn.Linear(inputs, G * hidden), nn.Tanh(), nn.Unflatten(1, (G, hidden)),
+                         GoalLinear(G, hidden, hidden), nn.Tanh(), GoalLinear(G, hidden, out))
+
 class StateTeacher(nn.Module):
     "Actor and critic on the exact state, the clock and the goal: one small MLP per goal, mirror-symmetric."
     def __init__(self, hidden: int = 64):
         super().__init__()
-        G = len(GOAL_NAMES)
-        def mlp(out): return nn.Sequential(nn.Linear(5, G * hidden), nn.Tanh(), nn.Unflatten(1, (G, hidden)),
-                                           GoalLinear(G, hidden, hidden), nn.Tanh(), GoalLinear(G, hidden, out))
-        self.actor, self.critic = mlp(2), mlp(1)
+        self.actor, self.critic = goal_mlp(5, 2, hidden), goal_mlp(5, 1, hidden)
         with torch.no_grad(): self.actor[-1].weight.mul_(0.01)   # a first policy close to 50/50
 
     def _both(self, net, state, goal, time_left):
@@ -143,3 +146,23 @@ def evaluate_state_teacher(teacher: StateTeacher, episodes: int = 100, seed: int
         xs = np.stack(xs, 1)                           # [episodes, steps, (x, ẋ)]
         out[name] = float(np.mean([episode_success(GOALS[name], x[:, 0], x[:, 1], int(l), max_steps) for x, l in zip(xs, length)]))
     return out
+
+# %% ../nbs/03a_state_teacher.ipynb #3c892a42
+def critic_inputs(state, mean_speed, fill) -> torch.Tensor:
+    """What a `StateCritic` reads, `[N, 6]`: states `[N, 4]` (x, ẋ, θ, θ̇) scaled as the teacher reads them, the cart's
+    mean speed over the recent window `[N]`, and how full that window is `[N]` (0 to 1)."""
+    s = torch.as_tensor(np.asarray(state), dtype=torch.float32)
+    if s.ndim != 2 or s.shape[1] != 4: raise ValueError(f"state must be [N, 4] (x, ẋ, θ, θ̇), got shape {tuple(s.shape)}")
+    column = lambda v: torch.as_tensor(np.asarray(v), dtype=torch.float32).reshape(len(s), 1)
+    return torch.cat([s / STATE_SCALE, column(mean_speed), column(fill)], 1)
+
+class StateCritic(nn.Module):
+    "The value of `critic_inputs` under each row's goal (indices into `GOAL_NAMES`): one small MLP per goal, mirror-symmetric."
+    def __init__(self, hidden: int = 64):
+        super().__init__()
+        self.net = goal_mlp(6, 1, hidden)
+
+    def forward(self, x: torch.Tensor, goal: torch.Tensor) -> torch.Tensor:
+        mirrored = torch.cat([-x[:, :5], x[:, 5:]], 1)         # state and mean speed negated; the window is as full
+        rows = torch.arange(len(goal))
+        return 0.5 * (self.net(x)[rows, goal] + self.net(mirrored)[rows, _MIRROR_GOAL[goal]]).squeeze(-1)

@@ -37,17 +37,19 @@ from .torch_env import TorchCartPoleVectorEnv
 from .eval import env_for, evaluate_model, evaluate_tasks
 from .gae import compute_gae_batch, compute_returns
 from .model import ENCODERS, MiniVLA, fraction_left, pick_device, seed_everything
-from .state_teacher import StateTeacher, evaluate_state_teacher, goal_indices, train_state_teacher
+from vla_cartpole.state_teacher import (StateCritic, StateTeacher, critic_inputs, evaluate_state_teacher, goal_indices,
+    train_state_teacher)
 from .tasks import GOALS, MIRROR_WORDS, TRAIN_INSTRUCTIONS, goal_for, mirror_instruction
 from .text import make_bow_batch, make_bow_instruction, word_bucket
 
 # %% auto #0
-__all__ = ['PRESETS', 'MULTI_TASK', 'TrainConfig', 'validate_config', 'new_model', 'kept_words', 'train_instructions',
-           'names_velocity', 'episode_instructions', 'focus_weights', 'make_config', 'make_optimizer',
-           'anneal_learning_rates', 'clip_gradients', 'Rollout', 'time_left', 'EpisodeTracker', 'TrainingDiverged',
-           'policy', 'borrowed_words', 'TaskBows', 'collect_rollout', 'minibatch_loss', 'mirror_batch', 'standardise',
-           'update', 'load_teachers', 'ActorCritic', 'DistInfo', 'init_distributed', 'wrap_ddp', 'gather_to_main',
-           'from_main', 'parameters_digest', 'TrainResult', 'rank_state', 'save_training_state', 'check_outputs',
+__all__ = ['PRESETS', 'MULTI_TASK', 'STATE_CRITIC_LR', 'TrainConfig', 'validate_config', 'new_model', 'kept_words',
+           'train_instructions', 'names_velocity', 'episode_instructions', 'focus_weights', 'make_config',
+           'make_optimizer', 'anneal_learning_rates', 'clip_gradients', 'Rollout', 'time_left', 'EpisodeTracker',
+           'TrainingDiverged', 'policy', 'borrowed_words', 'TaskBows', 'collect_rollout', 'critic_view',
+           'minibatch_loss', 'mirror_batch', 'standardise', 'update', 'fit_state_critic', 'new_state_critic',
+           'load_teachers', 'ActorCritic', 'DistInfo', 'init_distributed', 'wrap_ddp', 'gather_to_main', 'from_main',
+           'parameters_digest', 'TrainResult', 'rank_state', 'save_training_state', 'check_outputs',
            'load_training_state', 'run_training', 'MetricsLogger', 'train_vla', 'collect_episode', 'build_parser',
            'main', 'summary']
 
@@ -86,6 +88,8 @@ class TrainConfig:
     distill_coef: float = 1.0                 # weight of that imitation term in the loss
     state_teacher: int = 0                    # > 0: first train a teacher on the exact states for this many frames (03a_state_teacher);
                                               # it then teaches the steps of teacher_goals ('': all), and its minutes count in the run's
+    state_critic: bool = False                # the advantages come from a critic that reads the exact state (03a_state_teacher's
+                                              # StateCritic: an asymmetric actor-critic); the model's own critic still learns the returns
     zero_unseen_words: bool = False           # words no training instruction uses start at 0 (and stay there): unfamiliar words say nothing
     num_episodes: int | None = None          # stop after this many finished training episodes (None: no limit)
     num_envs: int = 16
@@ -205,6 +209,10 @@ def validate_config(cfg: TrainConfig) -> TrainConfig:
         need(len(lists) == cfg.teacher.count(",") + 1 and all(lists), "teacher_goals",
              "one non-empty list of goals per teacher, comma-separated like the teachers")
         need(sum(map(len, lists)) == len(set().union(*lists)), "teacher_goals", "lists that name each goal at most once")
+    need(not (cfg.state_critic and (cfg.clock or cfg.finite_moving)), "state_critic",
+         "False with clock or finite_moving (the state critic reads no clock: every time limit is bootstrapped)")
+    need(not cfg.state_critic or all(goal_for(t) is not None for t in train_instructions(cfg)), "state_critic",
+         "False unless every training instruction names a goal of GOALS (the critic values a goal)")
     need(not cfg.goals or cfg.multi_task, "goals", "'' unless multi_task=True (a single-instruction run has one goal)")
     need(not cfg.relative or cfg.encoder == "keypoints", "relative", "False unless encoder='keypoints'")
     if cfg.device is not None:
@@ -295,6 +303,8 @@ class Rollout:
     tasks: torch.Tensor        # [T, N] long: which training instruction the step's episode follows
     time_left: torch.Tensor    # [T, N] the fraction of its episode left before the step (what a clock reads)
     teacher_logits: torch.Tensor  # [T, N, 2] a teacher's logits for the step's observation (0 without a teacher)
+    critic_in: torch.Tensor    # [T, N, 6] what a state critic reads before the step (`critic_inputs`; 0 without one)
+    goals: torch.Tensor        # [T, N] long: the index in GOAL_NAMES of the step's goal (with a state critic; else 0)
 
     @classmethod
     def empty(cls, T: int, N: int, obs_shape: tuple, device: torch.device | None = None) -> Rollout:
@@ -302,7 +312,7 @@ class Rollout:
         z = lambda: torch.zeros(T, N)
         obs = np.zeros((T, N, *obs_shape), np.uint8) if device is None else torch.zeros((T, N, *obs_shape), dtype=torch.uint8, device=device)
         return cls(obs, torch.zeros(T, N, dtype=torch.long), z(), z(), z(), z(), z(), torch.zeros(T, N, dtype=torch.long), z(),
-                   torch.zeros(T, N, 2))
+                   torch.zeros(T, N, 2), torch.zeros(T, N, 6), torch.zeros(T, N, dtype=torch.long))
 
 def _np(x) -> np.ndarray: return x.cpu().numpy() if torch.is_tensor(x) else np.asarray(x)
 
@@ -323,6 +333,13 @@ class EpisodeTracker:
         self.speeds = np.roll(self.speeds, -1, 0)
         self.speeds[-1] = x_dot
         return self.speeds.sum(0) / np.minimum(self.len + 1, len(self.speeds))
+    def window(self, x_dot=None) -> tuple[np.ndarray, np.ndarray]:
+        """Each environment's mean speed over its episode's last `speed_window` steps and how full that window is (0 to 1):
+        as now, or, given `x_dot`, as after one more step at that speed (nothing is remembered)."""
+        W = len(self.speeds)
+        if x_dot is None: total, n = self.speeds.sum(0), np.minimum(self.len, W)
+        else: total, n = self.speeds[1:].sum(0) + x_dot, np.minimum(self.len + 1, W)
+        return total / np.maximum(n, 1), n / W
     def step(self, reward, done):
         self.ret += reward; self.len += 1
         for i in np.flatnonzero(done):
@@ -427,15 +444,18 @@ def _goal_potential(xv: np.ndarray, target, moving, gamma: float) -> np.ndarray:
 
 @torch.no_grad()
 def collect_rollout(model: MiniVLA, env: MiniCartPoleVisionVectorEnv, obs: np.ndarray, bows: TaskBows,
-                    buf: Rollout, tracker: EpisodeTracker, cfg: TrainConfig, device: torch.device, teachers=()) -> np.ndarray:
+                    buf: Rollout, tracker: EpisodeTracker, cfg: TrainConfig, device: torch.device, teachers=(),
+                    critic: StateCritic | None = None) -> np.ndarray:
     """Fill `buf` with `T` steps from `env` starting at `obs`; returns the observation after the last step. `teachers`:
-    (policy, goals) pairs as `load_teachers` gives them; each step also stores the logits of the teacher of its goal."""
+    (policy, goals) pairs as `load_teachers` gives them; each step also stores the logits of the teacher of its goal.
+    With a state `critic`, the values (and the time limit's bootstraps) are its values of the exact states instead."""
     shaping, extra_goal = cfg.goal_shaping, cfg.goal_weight - 1.0
     for t in range(buf.actions.shape[0]):
         buf.obs[t] = obs
         buf.tasks[t] = ids = bows.ids(env)            # read before the step: an autoreset may change them
         bow = bows(ids)
         buf.time_left[t] = clock = time_left(env)
+        if critic is not None: buf.critic_in[t], buf.goals[t] = critic_view(env, tracker)
         if shaping or extra_goal or cfg.finite_moving:
             goal = _np(env._target).copy(), _np(env._moving).copy()   # copies: an autoreset rewrites them in place
             phi = shaping * _goal_potential(_np(env.state)[:, :2], *goal, cfg.gamma)
@@ -456,15 +476,19 @@ def collect_rollout(model: MiniVLA, env: MiniCartPoleVisionVectorEnv, obs: np.nd
         action = dist.sample()
         obs, reward, terminated, truncated, info = env.step(action if torch.is_tensor(obs) else action.cpu().numpy())
         reward, terminated, truncated = _np(reward), _np(terminated), _np(truncated)
+        if critic is not None and truncated.any():   # the cut states' values, with the window before the tracker takes this step
+            fin = info["final_info"]
+            ends = np.stack([_np(fin[k]) for k in ("x", "x_dot", "theta", "theta_dot")], 1)
+            ends_value = critic(critic_inputs(ends, *tracker.window(ends[:, 1])), buf.goals[t])
         buf.actions[t], buf.logprobs[t], buf.values[t] = action.cpu(), dist.log_prob(action).cpu(), value.float().cpu()
         learned = reward
-        if shaping or extra_goal:
+        if shaping or extra_goal or critic is not None:
             fin = info.get("final_info", info)                     # the states the step reached, before any autoreset
             after = np.stack([_np(fin["x"]), _np(fin["x_dot"])], 1)
+        if extra_goal or critic is not None: speed = tracker.mean_speed(after[:, 1])   # with speed_window 1, the step's own
         if shaping:   # + γ·Φ(s') − Φ(s), with Φ = 0 after a fall
             learned = learned + cfg.gamma * np.where(terminated, 0.0, shaping * _goal_potential(after, *goal, cfg.gamma)) - phi
         if extra_goal:   # the goal bonus counted goal_weight times in all (0 on a fall, like the env's)
-            speed = tracker.mean_speed(after[:, 1])         # with speed_window 1, the step's own speed
             learned = learned + extra_goal * np.where(terminated, 0.0, goal_bonus(after[:, 0], speed, *goal, cfg.speed_scale))
         buf.rewards[t] = torch.as_tensor(learned * cfg.reward_scale, dtype=torch.float32)
         buf.dones[t] = torch.as_tensor(terminated | truncated, dtype=torch.float32)
@@ -472,12 +496,20 @@ def collect_rollout(model: MiniVLA, env: MiniCartPoleVisionVectorEnv, obs: np.nd
         cut = np.flatnonzero(truncated & ~terminated)
         if cfg.clock: cut = cut[:0]                         # the time limit is part of the task, and the critic sees it coming
         if cfg.finite_moving: cut = cut[goal[1][cut] == 0]   # a velocity goal's episode really ends here: nothing to bootstrap
-        if len(cut):
+        if len(cut) and critic is not None: buf.trunc_values[t, cut] = ends_value[cut]
+        elif len(cut):
             final = [info["final_obs"][i] for i in cut]
             final = torch.stack(final) if torch.is_tensor(final[0]) else np.stack(final)
             with _autocast(cfg, device): buf.trunc_values[t, cut] = model.get_value(final, bows(ids[cut])).float().cpu()
         tracker.step(reward, terminated | truncated)
+    if critic is not None:   # the state critic's values of the whole rollout, in one pass
+        T, N = buf.goals.shape
+        buf.values[:] = critic(buf.critic_in.reshape(T * N, -1), buf.goals.reshape(-1)).reshape(T, N)
     return obs
+
+def critic_view(env, tracker: EpisodeTracker) -> tuple[torch.Tensor, torch.Tensor]:
+    "What a `StateCritic` reads of each environment now: `critic_inputs` of its state and recent speeds, and its goal's index."
+    return critic_inputs(_np(env.state), *tracker.window()), goal_indices(env.goal)
 
 # %% ../nbs/07_training.ipynb #b6085bac
 def minibatch_loss(model: MiniVLA, bow, obs, actions, old_logprobs, advantages, returns, cfg: TrainConfig,
@@ -525,8 +557,10 @@ def standardise(x: torch.Tensor, groups: torch.Tensor | None = None) -> torch.Te
 
 # %% ../nbs/07_training.ipynb #ab6321cb
 def update(model: MiniVLA, optimizer, buf: Rollout, next_value: torch.Tensor, bows: TaskBows, cfg: TrainConfig,
-           device: torch.device, generator: torch.Generator | None = None, net=None) -> dict:
-    "One learning phase on the rollout in `buf`; returns mean loss parts. With `net` (DDP) gradients are averaged over ranks."
+           device: torch.device, generator: torch.Generator | None = None, net=None, critic: StateCritic | None = None,
+           critic_optimizer=None) -> dict:
+    """One learning phase on the rollout in `buf`; returns mean loss parts. With `net` (DDP) gradients are averaged over ranks.
+    With a state `critic` (whose values `buf` holds), it then learns the same returns (`fit_state_critic`)."""
     T, N = buf.actions.shape
     gamma = cfg.gamma if cfg.moving_gamma is None else torch.where(bows.velocity_goal(buf.tasks), cfg.moving_gamma, cfg.gamma)
     adv, ret = compute_gae_batch(buf.rewards, buf.values, next_value, buf.dones, gamma, cfg.gae_lambda, buf.trunc_values)
@@ -575,9 +609,33 @@ def update(model: MiniVLA, optimizer, buf: Rollout, next_value: torch.Tensor, bo
     out = {k: float(np.mean([s[k] for s in stats])) for k in stats[0]}
     var_ret = ret.var()
     out["explained_variance"] = float(1 - (ret - buf.values.reshape(B).to(device)).var() / var_ret) if var_ret > 0 else 0.0
+    if critic is not None: out["state_value_loss"] = fit_state_critic(critic, critic_optimizer, buf, ret.cpu(), cfg, generator)
     return out
 
+def fit_state_critic(critic: StateCritic, optimizer, buf: Rollout, returns: torch.Tensor, cfg: TrainConfig,
+                     generator: torch.Generator | None = None) -> float:
+    """`update_epochs` passes of minibatch regression of the state critic's values on the rollout's returns `[T·N]`
+    (clipped at `grad_clip_critic`, like the model's critic); returns the mean loss."""
+    x, goals, losses = buf.critic_in.reshape(len(returns), -1), buf.goals.reshape(-1), []
+    for _ in range(cfg.update_epochs):
+        for idx in torch.randperm(len(returns), generator=generator).split(cfg.minibatch_size):
+            loss = 0.5 * (critic(x[idx], goals[idx]) - returns[idx]).pow(2).mean()
+            optimizer.zero_grad(); loss.backward(); nn.utils.clip_grad_norm_(critic.parameters(), cfg.grad_clip_critic); optimizer.step()
+            losses.append(loss.item())
+    return float(np.mean(losses))
+
 # %% ../nbs/07_training.ipynb #4ecc07d2
+STATE_CRITIC_LR = 1e-3   # the state critic's Adam (the state teacher's rate)
+
+def new_state_critic(cfg: TrainConfig, d=None):
+    """With `state_critic`, a fresh `StateCritic` (its first weights drawn from `seed + 12345`, apart from the model's random
+    numbers) and its Adam; else `(None, None)`. One process only (`d`: the run's `DistInfo`): each rank would fit a critic of its own."""
+    if not cfg.state_critic: return None, None
+    if d is not None and d.world > 1: raise ValueError(f"state_critic runs in one process, not {d.world} ranks")
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(cfg.seed + 12_345); critic = StateCritic()
+    return critic, torch.optim.Adam(critic.parameters(), lr=STATE_CRITIC_LR, eps=1e-5)
+
 def _state_teacher(cfg: TrainConfig, save: bool) -> StateTeacher:
     """The run's `StateTeacher`, trained on its seed, episode length, starts and goal weight and (with `save`) written to
     `checkpoint_dir`. A resumed run reads it back from there, if it was trained with the same settings."""
@@ -696,12 +754,14 @@ def rank_state(env, tracker: EpisodeTracker, gen: torch.Generator) -> dict:
     return dict(env=_to_torch(env.state_dict()), tracker=_to_torch(dict(ret=tracker.ret, len=tracker.len, speeds=tracker.speeds)),
                 torch_rng=torch.get_rng_state(), update_rng=gen.get_state())
 
-def save_training_state(path: Path, model: MiniVLA, optimizer, res: TrainResult, ranks: list[dict]) -> None:
+def save_training_state(path: Path, model: MiniVLA, optimizer, res: TrainResult, ranks: list[dict], critic=None,
+                        critic_optimizer=None) -> None:
     "Everything a run needs to continue exactly, in one file written atomically (read back with `weights_only=True`)."
     state = dict(model=model.state_dict(), optimizer=optimizer.state_dict(), frames=res.frames, updates=res.updates,
                  seconds=res.seconds, evals=res.evals, solved_at=res.solved_at,
                  episode_rewards=torch.tensor(res.episode_rewards, dtype=torch.float64),
                  episode_lengths=torch.tensor(res.episode_lengths, dtype=torch.int64), ranks=ranks)
+    if critic is not None: state["state_critic"] = dict(weights=critic.state_dict(), optimizer=critic_optimizer.state_dict())
     atomic_write(path, lambda tmp: torch.save(state, tmp))
 
 def check_outputs(cfg: TrainConfig) -> None:
@@ -773,6 +833,7 @@ def run_training(cfg: TrainConfig, model: MiniVLA | None = None) -> TrainResult:
     optimizer = make_optimizer(model, cfg)
     began = time.perf_counter()
     teachers = load_teachers(cfg, device, save=d.main)   # a state teacher's training counts in the run's minutes
+    critic, critic_optimizer = new_state_critic(cfg, d)
     gen = torch.Generator().manual_seed(cfg.seed + d.rank)
     res = TrainResult(model=model, config=cfg)
     if cfg.resume:
@@ -789,6 +850,9 @@ def run_training(cfg: TrainConfig, model: MiniVLA | None = None) -> TrainResult:
         res.evals, res.solved_at = list(st["evals"]), st["solved_at"]
         res.episode_rewards, res.episode_lengths = st["episode_rewards"].tolist(), st["episode_lengths"].tolist()
         torch.set_rng_state(mine["torch_rng"]); gen.set_state(mine["update_rng"])
+        if critic is not None:
+            if "state_critic" not in st: raise CheckpointError(f"{_state_path(cfg)}: saved by a run without state_critic; resume with its own options")
+            critic.load_state_dict(st["state_critic"]["weights"]); critic_optimizer.load_state_dict(st["state_critic"]["optimizer"])
     bows = TaskBows(train_instructions(cfg), model.vocab_size, device, cfg.word_dropout, gen,
                     keep_words=kept_words(cfg), phrase_mix=cfg.phrase_mix)
     on_device = cfg.env_backend == "torch" or (cfg.env_backend == "auto" and device.type != "cpu")
@@ -821,7 +885,7 @@ def run_training(cfg: TrainConfig, model: MiniVLA | None = None) -> TrainResult:
         ranks = gather_to_main(rank_state(env, tracker, gen), d)
         if d.main:
             save_model(model, save_path, **_meta(cfg, res))
-            save_training_state(_state_path(cfg), model, optimizer, res, ranks)
+            save_training_state(_state_path(cfg), model, optimizer, res, ranks, critic, critic_optimizer)
         saved_at = res.frames
 
     try:
@@ -830,10 +894,12 @@ def run_training(cfg: TrainConfig, model: MiniVLA | None = None) -> TrainResult:
             res.stop_reason = from_main(_stop_reason(cfg, res), d)   # rank 0 decides for everyone
             if res.stop_reason: break
             try:
-                obs = collect_rollout(model, env, obs, bows, buf, tracker, cfg, device, teachers)
-                with torch.no_grad(), _autocast(cfg, device): next_value = model.get_value(obs, bows(bows.ids(env)), time_left(env)).float().cpu()
+                obs = collect_rollout(model, env, obs, bows, buf, tracker, cfg, device, teachers, critic)
+                with torch.no_grad(), _autocast(cfg, device):
+                    next_value = (model.get_value(obs, bows(bows.ids(env)), time_left(env)).float().cpu() if critic is None
+                                  else critic(*critic_view(env, tracker)))
                 anneal_learning_rates(optimizer, cfg, res.frames)
-                stats = update(model, optimizer, buf, next_value, bows, cfg, device, gen, net)
+                stats = update(model, optimizer, buf, next_value, bows, cfg, device, gen, net, critic, critic_optimizer)
             except TrainingDiverged as e:
                 last = "nothing was saved yet" if saved_at is None else f"the last good weights (frame {saved_at:,}) are in {save_path}.safetensors"
                 raise TrainingDiverged(f"{e} at update {res.updates + 1} (frame {res.frames:,}); training stopped; {last}") from None
