@@ -476,15 +476,13 @@ def collect_rollout(model: MiniVLA, env: MiniCartPoleVisionVectorEnv, obs: np.nd
         action = dist.sample()
         obs, reward, terminated, truncated, info = env.step(action if torch.is_tensor(obs) else action.cpu().numpy())
         reward, terminated, truncated = _np(reward), _np(terminated), _np(truncated)
-        if critic is not None and truncated.any():   # the cut states' values, with the window before the tracker takes this step
-            fin = info["final_info"]
-            ends = np.stack([_np(fin[k]) for k in ("x", "x_dot", "theta", "theta_dot")], 1)
-            ends_value = critic(critic_inputs(ends, *tracker.window(ends[:, 1])), buf.goals[t])
         buf.actions[t], buf.logprobs[t], buf.values[t] = action.cpu(), dist.log_prob(action).cpu(), value.float().cpu()
         learned = reward
-        if shaping or extra_goal or critic is not None:
-            fin = info.get("final_info", info)                     # the states the step reached, before any autoreset
-            after = np.stack([_np(fin["x"]), _np(fin["x_dot"])], 1)
+        if shaping or extra_goal or critic is not None:   # the states the step reached, before any autoreset
+            fin = info.get("final_info", info)
+            after = np.stack([_np(fin[k]) for k in ("x", "x_dot", "theta", "theta_dot")], 1)
+        if critic is not None and truncated.any():   # the cut states' values, with the window before the tracker takes this step
+            ends_value = critic(critic_inputs(after, *tracker.window(after[:, 1])), buf.goals[t])
         if extra_goal or critic is not None: speed = tracker.mean_speed(after[:, 1])   # with speed_window 1, the step's own
         if shaping:   # + γ·Φ(s') − Φ(s), with Φ = 0 after a fall
             learned = learned + cfg.gamma * np.where(terminated, 0.0, shaping * _goal_potential(after, *goal, cfg.gamma)) - phi
