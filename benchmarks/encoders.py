@@ -2,6 +2,7 @@
 and inference frames/s at a batch of 256, fp32 and bf16 autocast, measured side by side in one run.
 
     python benchmarks/encoders.py [--threads T] [--batch 256] [--repeats 3]
+    python benchmarks/encoders.py --quick      # batch 8, 1 repeat: a smoke test, not a measurement
 """
 import argparse
 import statistics
@@ -21,12 +22,14 @@ def rate(fn, n: int, repeats: int) -> float:
     return n / statistics.median(times)
 
 
-def main():
+def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--threads", type=int, default=None)
     p.add_argument("--batch", type=int, default=256)
     p.add_argument("--repeats", type=int, default=3)
-    args = p.parse_args()
+    p.add_argument("--quick", action="store_true", help="batch 8, 1 repeat, 1 thread unless --threads: checks that the script runs")
+    args = p.parse_args(argv)
+    if args.quick: args.batch, args.repeats, args.threads = 8, 1, args.threads or 1
     if args.threads: torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     obs = torch.randint(0, 256, (args.batch, 2, 64, 256, 3), dtype=torch.uint8)

@@ -19,6 +19,7 @@ it hold its speed, or brake as the track's end draws near? And for "move to the 
 track the cart crosses. Does the agent brake at a time, at a place, or neither?
 
     python benchmarks/moving_ceiling.py [--episodes 100] [--spacings 1 3 6 10,6,2] [--weights PATH]   # --spacings alone: the agent only
+    python benchmarks/moving_ceiling.py --quick    # 2 episodes, spacing 1 only: a smoke test, not a measurement
 """
 import argparse
 import itertools
@@ -32,7 +33,6 @@ from vla_cartpole.env import (CART_TOP, DT, POLE_LEN, POLE_TOP, PX_PER_M, MiniCa
 from vla_cartpole.eval import env_for, greedy_actions
 from vla_cartpole.tasks import GOALS, TRAIN_INSTRUCTIONS, episode_success, goal_for
 from vla_cartpole.text import make_bow_instruction
-from vla_cartpole.train import _ints
 
 INSTRUCTION, GOAL = "move to the left while balancing", GOALS["move_left"]
 
@@ -94,12 +94,23 @@ def bonus_gain(vs: np.ndarray, window: int) -> float:
     return bonus(means + GOAL.target - means.mean()) - bonus(means)
 
 
-def main():
+def frame_stride(text: str) -> int | tuple[int, ...]:
+    "A frame spacing from the command line: '6' (every frame 6 steps apart) or '10,6,2' (the gap before each newer frame)."
+    try: parts = [int(x) for x in text.split(",")]
+    except ValueError: raise argparse.ArgumentTypeError(f"not a positive integer or a comma-separated list of them: {text!r}") from None
+    if not parts or min(parts) < 1: raise argparse.ArgumentTypeError(f"spacings must be positive: {text!r}")
+    return parts[0] if len(parts) == 1 else tuple(parts)
+
+
+def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--episodes", type=int, default=100)
-    p.add_argument("--spacings", nargs="*", type=_ints, default=[1, 3, 6, (10, 6, 2)], help="frame strides, e.g. 6 or 10,6,2 (none: the agent only)")
+    p.add_argument("--spacings", nargs="*", type=frame_stride, default=[1, 3, 6, (10, 6, 2)], help="frame strides, e.g. 6 or 10,6,2 (none: the agent only)")
     p.add_argument("--weights", default=None, help="an agent to compare (default: the shipped cartpole_tasks)")
-    a = p.parse_args()
+    p.add_argument("--quick", action="store_true", help="2 episodes, spacing 1 only: checks that the script runs")
+    a = p.parse_args(argv)
+    if a.episodes < 1: p.error(f"--episodes must be at least 1, got {a.episodes}")
+    if a.quick: a.episodes, a.spacings = 2, a.spacings[:1]
     grid = list(itertools.product([1.0, 2.0], [0.2, 0.3], [0.2, 0.3]))
     print(f"{'who':>28} | frames shown (steps back) | success | speed sway (m/s) | median speed (m/s)")
     for stride in a.spacings:

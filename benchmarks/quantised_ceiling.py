@@ -6,6 +6,7 @@ It separates the two halves of the problem: if this agent cannot reach the bar (
 no pixel encoder can make the default recipe reach it either.
 
     python benchmarks/quantised_ceiling.py [--num-envs 16] [--lr 5e-4] [--entropy-coef 0.01] [--anneal] [--gamma 0.99]
+    python benchmarks/quantised_ceiling.py --quick     # 512 frames, 2 evaluation episodes: a smoke test, not a measurement
 """
 import argparse
 import time
@@ -54,14 +55,18 @@ class FeatureEnv:
         return reward, terminated, truncated, final
 
 
-def main():
+def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--num-envs", type=int, default=16); p.add_argument("--rollout-steps", type=int, default=64)
     p.add_argument("--lr", type=float, default=5e-4); p.add_argument("--entropy-coef", type=float, default=0.01)
     p.add_argument("--gamma", type=float, default=0.99); p.add_argument("--anneal", action="store_true", help="linear LR decay to 0")
     p.add_argument("--max-frames", type=int, default=1_000_000); p.add_argument("--eval-every", type=int, default=102_400)
     p.add_argument("--seed", type=int, default=0)
-    a = p.parse_args()
+    p.add_argument("--eval-episodes", type=int, default=100, help="greedy evaluation episodes (seeds 0 .. N-1)")
+    p.add_argument("--quick", action="store_true", help="8 envs x 32 steps, 512 frames, an evaluation every 256 frames "
+                   "on 2 episodes: checks that the script runs")
+    a = p.parse_args(argv)
+    if a.quick: a.num_envs, a.rollout_steps, a.max_frames, a.eval_every, a.eval_episodes = 8, 32, 512, 256, 2
     torch.manual_seed(a.seed); torch.set_num_threads(1)
     N, T, lam = a.num_envs, a.rollout_steps, 0.95
     body = torch.nn.Sequential(torch.nn.Linear(6, 64), torch.nn.Tanh(), torch.nn.Linear(64, 64), torch.nn.Tanh())
@@ -74,7 +79,7 @@ def main():
         return actor(h), critic(h).squeeze(-1)
 
     @torch.no_grad()
-    def evaluate(n=100):
+    def evaluate(n=a.eval_episodes):
         env = FeatureEnv(n, 0); ret, length, alive = np.zeros(n), np.zeros(n), np.ones(n, bool)
         while alive.any():
             r, te, tr, _ = env.step(forward(env.obs())[0].argmax(1).numpy())
@@ -82,6 +87,7 @@ def main():
         return length.mean(), ret.mean()
 
     env, frames, t0 = FeatureEnv(N, 1000 + a.seed), 0, time.time()
+    print(f"greedy evaluations on {a.eval_episodes} episodes (seeds 0-{a.eval_episodes - 1})")
     print(f"| frames | seconds | greedy length | greedy return |\n|---|---|---|---|")
     while frames < a.max_frames:
         if a.anneal:

@@ -11,8 +11,8 @@ import torch
 from vla_cartpole.checkpoint import save_model
 from vla_cartpole.model import MiniVLA, seed_everything
 
-TINY = ["--num-envs", "4", "--rollout-steps", "16", "--minibatch-size", "32", "--max-frames", "128", "--eval-every-steps", "64",
-        "--eval-episodes", "2", "--checkpoint-every-steps", "64", "--progress", "false", "--threads", "1", "--device", "cpu"]
+TINY = ["--num-envs", "4", "--rollout-steps", "16", "--minibatch-size", "32", "--max-frames", "128", "--eval-every-frames", "64",
+        "--eval-episodes", "2", "--checkpoint-every-frames", "64", "--no-progress", "--threads", "1", "--device", "cpu"]
 
 
 def run(args, cwd, timeout=300):

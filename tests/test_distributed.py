@@ -8,10 +8,10 @@ import sys
 import pytest
 
 from vla_cartpole.checkpoint import load_model
-from vla_cartpole.train import parameters_digest
+from vla_cartpole.distributed import parameters_digest
 
-ARGS = ["--num-envs", "8", "--rollout-steps", "16", "--minibatch-size", "32", "--eval-every-steps", "256", "--eval-episodes", "2",
-        "--checkpoint-every-steps", "256", "--progress", "false", "--threads", "1", "--device", "cpu", "--plot", ""]
+ARGS = ["--num-envs", "8", "--rollout-steps", "16", "--minibatch-size", "32", "--eval-every-frames", "256", "--eval-episodes", "2",
+        "--checkpoint-every-frames", "256", "--no-progress", "--threads", "1", "--device", "cpu", "--plot", ""]
 
 
 def torchrun(cwd, nproc, *extra):

@@ -7,8 +7,8 @@ import torch
 
 from vla_cartpole.checkpoint import load_model
 
-TINY = ["--num-envs", "4", "--rollout-steps", "16", "--minibatch-size", "32", "--eval-every-steps", "100000",
-        "--checkpoint-every-steps", "64", "--progress", "false", "--threads", "1", "--device", "cpu", "--plot", ""]
+TINY = ["--num-envs", "4", "--rollout-steps", "16", "--minibatch-size", "32", "--eval-every-frames", "100000",
+        "--checkpoint-every-frames", "64", "--no-progress", "--threads", "1", "--device", "cpu", "--plot", ""]
 
 
 def train(cwd, *args):

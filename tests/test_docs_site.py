@@ -9,7 +9,13 @@ nbconvert). Here it is served on 127.0.0.1 and opened in headless Chromium throu
   files, not from the site's own `sidebar.yml`);
 - the player page's JavaScript animation plays: its frame changes after clicking play;
 - every exported function and class has its documentation entry on its notebook's page, and is used
-  in a code cell of its notebook (an example or a test) outside the cell that defines it.
+  in a code cell of its notebook (an example or a test) outside the cell that defines it;
+- the lab notes (`nbs/lab/`) have a sidebar section of their own, "Lab notes", listed last.
+
+The build's execute step is CI's notebook test step (each notebook runs once): it is checked here
+without a browser on a few throw-away notebooks (a failing cell fails it, naming the notebook and the
+error; slow, `eval: false`, `.notest` and code-less notebooks are not run), and `.ci/run` is checked to
+run the notebooks through it alone.
 
 Screenshots of the home and player pages go to `_site_shots/` (or `$VLA_DOCS_SHOTS`).
 
@@ -280,3 +286,103 @@ def test_every_export_has_an_example_or_test_in_its_notebook(nb):
             if re.search(rf"\b{n}\b", src) and not re.search(rf"^\s*(def|class)\s+{n}\b", src, re.M)}
     missing = sorted(set(names) - used)
     assert not missing, f"{nb.name}: exported but never used in an example or test cell: {missing}"
+
+
+# ------------------------------------------------------------------ lab notes
+
+LAB = [nb for nb in notebooks() if nb.relative_to(NBS).parts[0] == "lab"]
+
+
+def _sections(page_html: str) -> list[tuple[str, list[str]]]:
+    "The sidebar's sections of a built page: [(title, [pages, relative to the site root])]."
+    nav = re.search(r'<nav id="sidebar".*?</nav>', page_html, re.S).group(0)
+    out = [(html_title.strip(), [re.sub(r"^(\.\./)+", "", h) for h in re.findall(r'href="([^"]+)"', ul)])
+           for html_title, ul in re.findall(r'<div class="section">([^<]*)</div>\s*<ul>(.*?)</ul>', nav, re.S)]
+    return [(t.replace("&amp;", "&"), pages) for t, pages in out]
+
+
+def test_sidebar_names_the_lab_folder_lab_notes_and_lists_it_last(tmp_path):
+    "nbdev's sidebar.yml (one section per folder, in its order) → the site's sections."
+    sys.path.insert(0, str(ROOT / "tools"))
+    import docs_site
+    (tmp_path / "sidebar.yml").write_text(json.dumps({"website": {"sidebar": {"contents": [
+        "index.ipynb", "00_tasks.ipynb",
+        {"section": "lab", "contents": ["lab/training_runs.ipynb"]},
+        {"section": "tutorials", "contents": ["tutorials/01_environment.ipynb"]}]}}}))     # JSON is YAML
+    entries = docs_site._sidebar_entries(tmp_path, {"lab/training_runs.html": "Every training run"})
+    assert entries == [(None, [("index.html", "index"), ("tasks.html", "tasks")]),
+                       ("tutorials", [("tutorials/environment.html", "environment")]),
+                       ("Lab notes", [("lab/training_runs.html", "Every training run")])], entries
+
+
+def test_lab_notes_have_their_own_sidebar_section(site):
+    assert LAB, "no lab notes in nbs/lab/ (issue 33: the history goes there, shown under 'Lab notes')"
+    for page in ("index.html", page_of(LAB[0])):
+        sections = _sections((site / page).read_text())
+        assert sections and sections[-1][0] == "Lab notes", f"{page}: the last sidebar section is not 'Lab notes': {sections}"
+        assert sorted(sections[-1][1]) == sorted(page_of(nb) for nb in LAB), (page, sections[-1])
+
+
+# ------------------------------------------------------------------ CI: each notebook executed once
+
+def _write_nb(path: Path, *cells):
+    "A notebook of `cells`, each ('code' | 'markdown', source)."
+    import nbformat
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(src) if kind == "code" else nbformat.v4.new_markdown_cell(src) for kind, src in cells]
+    nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "python3"}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+
+
+def _execute(nbs: Path, dest: Path):
+    code = ("import sys; from pathlib import Path; sys.path.insert(0, 'tools'); import docs_site; "
+            f"docs_site.execute(n_workers=1, nbs=Path({str(nbs)!r}), dest=Path({str(dest)!r}))")
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def test_notebook_tests_fail_naming_the_notebook_and_the_error(tmp_path):
+    "The docs build's execute step is CI's notebook test step: a failing cell fails it and says where and what."
+    nbs = tmp_path / "nbs"
+    _write_nb(nbs / "01_good.ipynb", ("code", "x = 1 + 1"),
+              ("code", "#| slow\nraise RuntimeError('slow cells are skipped, as in nbdev_test')"),
+              ("code", "#| eval: false\nraise RuntimeError('so are eval: false cells')"), ("code", "x"))
+    _write_nb(nbs / "02_bad.ipynb", ("markdown", "# Bad"), ("code", "assert 1 + 1 == 3, 'arithmetic is broken'"))
+    _write_nb(nbs / "lab" / "notes.ipynb", ("markdown", "# Lab notes\n\nNo code here."))
+    _write_nb(nbs / "old" / "03_notest.ipynb", ("code", "raise RuntimeError('a .notest file skips its folder')"))
+    (nbs / "old" / ".notest").touch()
+    out = _execute(nbs, tmp_path / "out")
+    assert out.returncode != 0, out.stdout + out.stderr
+    assert "notebook tests failed in 1 of 2 notebooks" in out.stderr, out.stderr
+    assert "nbs/02_bad.ipynb: AssertionError: arithmetic is broken" in out.stderr, out.stderr
+    assert "nbs/02_bad.ipynb failed" in out.stderr and "While Executing Cell #2" in out.stderr, out.stderr   # the traceback
+    assert "executed 01_good.ipynb" in out.stdout and "FAILED   02_bad.ipynb" in out.stdout, out.stdout
+    assert "not executed: lab/notes.ipynb (no code cells)" in out.stdout, out.stdout
+    assert "not executed: old/03_notest.ipynb (a .notest file beside it)" in out.stdout, out.stdout
+
+    (nbs / "02_bad.ipynb").unlink()
+    out = _execute(nbs, tmp_path / "out")
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "1 notebooks executed once each" in out.stdout and "all passed" in out.stdout, out.stdout
+    import nbformat
+    good = nbformat.read(tmp_path / "out" / "01_good.ipynb", as_version=4)
+    assert good.cells[-1].outputs[0]["data"]["text/plain"] == "2"          # the outputs the site shows
+    assert (tmp_path / "out" / "lab" / "notes.ipynb").exists()             # copied for the site, not run
+
+
+def test_ci_executes_each_notebook_once():
+    "`.ci/run` runs the notebooks once, in the docs build, which picks what nbdev_test picks (less code-less notebooks)."
+    lines = [re.sub(r"(^|\s)#.*$", "", line) for line in (ROOT / ".ci" / "run").read_text().splitlines()]
+    script = "\n".join(lines)
+    assert not re.search(r"\bnbdev_test\b", script), ".ci/run runs nbdev_test: the docs build executes every notebook again"
+    assert len(re.findall(r"tools/docs_site\.py build\b", script)) == 1, "the docs build is CI's one notebook run"
+    sys.path.insert(0, str(ROOT / "tools"))
+    import docs_site
+    from nbdev.doclinks import nbglob
+    from nbdev.test import _keep_file
+    picked_by_nbdev_test = {Path(f).resolve() for f in nbglob(NBS, as_path=True) if _keep_file(Path(f), ".notest")}
+    run, skipped = docs_site.notebooks_to_test(NBS)
+    assert {f.resolve() for f in run} | {f.resolve() for f in skipped} == picked_by_nbdev_test
+    assert set(skipped.values()) <= {"no code cells", "skip_exec in its front matter"}, skipped
+    numbered = {nb.resolve() for nb in notebooks() if re.match(r"\d", nb.name)}
+    assert numbered and numbered <= {f.resolve() for f in run}, sorted(numbered - {f.resolve() for f in run})

@@ -21,8 +21,8 @@ __all__ = ['GRAVITY', 'CART_MASS', 'POLE_MASS', 'POLE_HALF_LENGTH', 'FORCE_MAG',
            'SPEED_SCALE', 'HEIGHT', 'WIDTH', 'CART_W', 'CART_H', 'CART_TOP', 'POLE_LEN', 'POLE_THICK', 'POLE_TOP',
            'CENTER_COL', 'PX_PER_M', 'RESET_OPTIONS', 'ENV_ID', 'physics_step', 'is_terminated', 'goal_bonus',
            'shaped_reward', 'cart_columns', 'render_frames', 'mirror_frames', 'obs_shape', 'check_frame_stride',
-           'frame_offsets', 'stack_span', 'MiniCartPoleVisionEnv', 'behind_xs', 'InstructedEnvs',
-           'MiniCartPoleVisionVectorEnv', 'reference_rollout']
+           'frame_offsets', 'stack_span', 'MiniCartPoleVisionEnv', 'InstructedEnvs', 'MiniCartPoleVisionVectorEnv',
+           'reference_rollout']
 
 # %% ../nbs/00a_env.ipynb #6b2b45ed
 GRAVITY, CART_MASS, POLE_MASS, POLE_HALF_LENGTH = 9.8, 1.0, 0.1, 0.5
@@ -275,26 +275,19 @@ def _vector_seeds(seed, rngs: list) -> list | None:
     if isinstance(seed, (list, tuple)) and len(seed) == n: return list(seed)
     raise ValueError(f"seed must be None, an int or a list of {n} seeds, got {seed!r}")
 
-def behind_xs(xs: np.ndarray, target, moving) -> np.ndarray:
-    "Start positions `xs` put behind a velocity goal's way (told to move left, a cart starts right of 0); position goals keep `xs`."
-    behind = -np.sign(target) * moving          # +1: the cart moves left, so it starts right of 0
-    return np.where(behind != 0, behind * np.abs(xs), xs)
-
 class InstructedEnvs:
     """Per-environment instructions of a vector env: drawn from `instructions` at every episode start (with that
     environment's own generator, only when there is more than one), or fixed for all later episodes by
     `reset(options={'instruction': text or [one text per env]})`. Keeps each env's goal and reward parameters,
-    and `start_x_spread`: episodes start with the cart anywhere in ±this many metres (exploring starts for training);
-    with `start_behind`, a velocity goal's cart starts on the side it moves away from (the track ahead is free)."""
-    def _init_instructions(self, instructions, start_x_spread: float = 0.0, start_behind: bool = False):
+    and `start_x_spread`: episodes start with the cart anywhere in ±this many metres (exploring starts for training)."""
+    def _init_instructions(self, instructions, start_x_spread: float = 0.0):
         if not (isinstance(start_x_spread, (int, float)) and 0 <= start_x_spread < X_LIMIT):
             raise ValueError(f"start_x_spread must be a number in [0, {X_LIMIT}), got {start_x_spread!r}")
-        if not isinstance(start_behind, (bool, np.bool_)): raise ValueError(f"start_behind must be True or False, got {start_behind!r}")
-        self.start_x_spread, self.start_behind = float(start_x_spread), bool(start_behind)
+        self.start_x_spread = float(start_x_spread)
         if isinstance(instructions, str) or not len(instructions):
             raise ValueError(f"instructions must be a non-empty list of str, got {instructions!r}")
         self.instructions = [_check_instruction(t) for t in instructions]
-        n, self._fixed, self.instruction_weights = self.num_envs, None, None
+        n, self._fixed = self.num_envs, None
         self.instruction, self.goal = np.empty(n, dtype=object), np.empty(n, dtype=object)
         self._target, self._moving = np.zeros(n), np.zeros(n)
         self._set_instructions(np.arange(n), [self.instructions[0]] * n)
@@ -316,32 +309,15 @@ class InstructedEnvs:
         "Give the environments `idx` the instruction of their next episode."
         if self._fixed is not None: texts = [self._fixed[i] for i in idx]
         elif len(self.instructions) == 1: texts = [self.instructions[0]] * len(idx)
-        else: texts = [self.instructions[self._rngs[i].choice(len(self.instructions), p=self.instruction_weights)] for i in idx]
+        else: texts = [self.instructions[self._rngs[i].choice(len(self.instructions))] for i in idx]
         self._set_instructions(idx, texts)
 
-    def _start_xs(self, idx, xs: np.ndarray) -> np.ndarray:
-        "Where the carts of new episodes `idx` start, drawn at `xs`: with `start_behind`, behind a velocity goal's way."
-        return behind_xs(xs, self._target[idx], self._moving[idx]) if self.start_behind else xs
-
-    def set_instruction_weights(self, weights=None):
-        "Later episodes draw `instructions[k]` with probability ∝ `weights[k]` (`None`: all equally likely)."
-        if weights is not None:
-            try: w = np.asarray(weights, dtype=float)
-            except (TypeError, ValueError): w = np.full(0, np.nan)
-            if w.shape != (len(self.instructions),) or not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0:
-                raise ValueError(f"weights must be {len(self.instructions)} finite numbers ≥ 0 (one per instruction) "
-                                 f"with a positive sum, got {weights!r}")
-            weights = w / w.sum()
-        self.instruction_weights = weights
-
     def _instruction_state(self) -> dict:
-        w = self.instruction_weights
-        return dict(instruction=list(self.instruction), fixed=self._fixed, weights=None if w is None else w.tolist())
+        return dict(instruction=list(self.instruction), fixed=self._fixed)
 
     def _load_instruction_state(self, d: dict):
         if "instruction" not in d: return   # saved before instructions existed: every env had the default
         self._fixed = d["fixed"]
-        self.set_instruction_weights(d.get("weights"))   # absent: saved before weights existed
         self._set_instructions(np.arange(self.num_envs), d["instruction"])
 
 class MiniCartPoleVisionVectorEnv(InstructedEnvs, VectorEnv):
@@ -350,7 +326,7 @@ class MiniCartPoleVisionVectorEnv(InstructedEnvs, VectorEnv):
 
     def __init__(self, num_envs: int = 1, max_episode_steps: int = 200, frame_stack: int = 1,
                  render_mode: str | None = "rgb_array", copy: bool = True, instructions=(DEFAULT_INSTRUCTION,),
-                 start_x_spread: float = 0.0, frame_stride: int | tuple = 1, start_behind: bool = False):
+                 start_x_spread: float = 0.0, frame_stride: int | tuple = 1):
         self.num_envs = _check_positive_int("num_envs", num_envs)
         self.max_episode_steps = _check_positive_int("max_episode_steps", max_episode_steps)
         self.frame_stack = _check_positive_int("frame_stack", frame_stack)
@@ -366,7 +342,7 @@ class MiniCartPoleVisionVectorEnv(InstructedEnvs, VectorEnv):
         self.steps = np.zeros(n, np.int64)
         self._stack = np.full((n, stack_span(self.frame_stack, self.frame_stride), HEIGHT, WIDTH, 3), 255, np.uint8)
         self._rngs = [None] * n
-        self._init_instructions(instructions, start_x_spread, start_behind)
+        self._init_instructions(instructions, start_x_spread)
 
     def _view(self, idx=slice(None)):
         "The observations of environments `idx` (a slice, an array or one index): views into the frames kept, when evenly spaced."
@@ -386,7 +362,6 @@ class MiniCartPoleVisionVectorEnv(InstructedEnvs, VectorEnv):
         "Reset the environments `idx` (one draw from each one's own generator) and fill their stacks."
         for i in idx: self.state[i] = _sample_reset_state(self._rngs[i], self.start_x_spread)
         self._assign_instructions(idx)
-        self.state[idx, 0] = self._start_xs(idx, self.state[idx, 0])
         self.steps[idx] = 0
         self._stack[idx] = render_frames(self.state[idx, 0], self.state[idx, 2])[:, None]
 

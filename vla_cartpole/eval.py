@@ -17,7 +17,7 @@ import torch
 
 from .checkpoint import CheckpointError, check_writable, load_model, load_pretrained
 from .env import MiniCartPoleVisionEnv, MiniCartPoleVisionVectorEnv
-from .model import MiniVLA, fraction_left
+from .model import MiniVLA
 from .tasks import DEFAULT_INSTRUCTION, HELD_OUT, TRAIN_INSTRUCTIONS, episode_success, goal_error, goal_for
 from .text import make_bow_instruction
 
@@ -28,9 +28,9 @@ __all__ = ['UNRELATED', 'TARGETS', 'USER_ERRORS', 'greedy_actions', 'env_for', '
 
 # %% ../nbs/05_evaluation.ipynb #8c442db1
 @torch.no_grad()
-def greedy_actions(model: MiniVLA, obs, bow: torch.Tensor, time_left=None) -> np.ndarray:
-    "The most probable action for each observation in the batch (`time_left`: what a policy with a clock reads)."
-    return model(obs, bow, return_logits=True, time_left=time_left).argmax(-1).cpu().numpy()
+def greedy_actions(model: MiniVLA, obs, bow: torch.Tensor) -> np.ndarray:
+    "The most probable action for each observation in the batch."
+    return model(obs, bow, return_logits=True).argmax(-1).cpu().numpy()
 
 def _summary(rewards, lengths, seeds, max_steps, successes, errors, instruction) -> dict:
     rewards, lengths = [float(r) for r in rewards], [int(n) for n in lengths]
@@ -64,7 +64,7 @@ def _run_wave(env: MiniCartPoleVisionVectorEnv, model, bows: torch.Tensor, instr
     xs, vs = np.zeros((max_steps, env.num_envs)), np.zeros((max_steps, env.num_envs))
     alive[:n] = True
     for t in range(max_steps):
-        obs, r, term, trunc, info = env.step(greedy_actions(model, obs, bow, fraction_left(t, max_steps)))
+        obs, r, term, trunc, info = env.step(greedy_actions(model, obs, bow))
         after = info.get("final_info", info)                     # the state the step reached, before any autoreset
         xs[t], vs[t] = after["x"], after["x_dot"]
         ret += r * alive; length += alive
@@ -103,7 +103,7 @@ def _rollouts(env, model, instructions: list, reads: list, seeds: list, max_step
             obs, _ = env.reset(seed=s, options={"instruction": text})
             total, steps, done = 0.0, 0, False
             while not done and steps < max_steps:
-                obs, r, term, trunc, info = env.step(int(greedy_actions(model, obs[None], bows[i], fraction_left(steps, max_steps))[0]))
+                obs, r, term, trunc, info = env.step(int(greedy_actions(model, obs[None], bows[i])[0]))
                 xs[steps, i], vs[steps, i] = info["x"], info["x_dot"]
                 total, steps, done = total + r, steps + 1, term or trunc
             rewards.append(total); lengths.append(steps)
@@ -155,7 +155,7 @@ def record_episode(model: MiniVLA, instruction: str = "keep the pole upright", s
     rec = {k: [] for k in ("frames", "actions", "rewards", "values", "probs", "x", "x_dot", "theta")}
     was_training = model.training; model.eval()
     for t in range(max_steps):
-        logits, value = model.get_action_and_value(obs[None], bow, fraction_left(t, max_steps))   # read by a model with a clock
+        logits, value = model.get_action_and_value(obs[None], bow)
         probs = logits.float().softmax(-1)[0].cpu().numpy()
         action = (int(probs.argmax()) if policy == "greedy" else int(rng.random() < probs[1]) if policy == "sample"
                   else int(rng.integers(2)))

@@ -17,7 +17,7 @@ from .env import check_frame_stride
 
 # %% auto #0
 __all__ = ['IMAGE_HW', 'KEYPOINT_BANDS', 'ENCODERS', 'pick_device', 'seed_everything', 'spec_encoder', 'CropInvert',
-           'compact_encoder', 'BandKeypoints', 'keypoints_encoder', 'MiniVLA', 'fraction_left', 'spec_param_count']
+           'compact_encoder', 'BandKeypoints', 'keypoints_encoder', 'MiniVLA', 'spec_param_count']
 
 # %% ../nbs/02_model.ipynb #31d4a5c3
 def pick_device(prefer: str | None = None) -> torch.device:
@@ -115,9 +115,9 @@ class MiniVLA(nn.Module):
     "Actor-critic over a picture (stack) and a bag-of-words instruction."
     def __init__(self, num_actions: int = 2, vocab_size: int = 1000, embed_dim: int = 32, frame_stack: int = 1,
                  encoder: str = "spec", film: bool = False, relative: bool = False, text_std: float | None = None,
-                 frame_stride: int | tuple = 1, clock: bool = False, hidden: int = 64, actor_clock: bool = False):
+                 frame_stride: int | tuple = 1):
         super().__init__()
-        for name, v in dict(num_actions=num_actions, vocab_size=vocab_size, embed_dim=embed_dim, frame_stack=frame_stack, hidden=hidden).items():
+        for name, v in dict(num_actions=num_actions, vocab_size=vocab_size, embed_dim=embed_dim, frame_stack=frame_stack).items():
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
                 raise ValueError(f"{name} must be a positive integer, got {v!r}")
         frame_stride = check_frame_stride(frame_stride, frame_stack)
@@ -137,13 +137,8 @@ class MiniVLA(nn.Module):
             self.config["text_std"] = float(text_std)
             nn.init.normal_(self.text[0].weight, std=text_std)
         fused = vision_dim + embed_dim
-        if hidden != 64: self.config["hidden"] = hidden   # the width of the actor's and the critic's hidden layer
-        self.actor_clock = bool(actor_clock)       # the policy also reads the fraction of the episode left
-        if self.actor_clock: self.config["actor_clock"] = True
-        self.actor = nn.Sequential(_init(nn.Linear(fused + self.actor_clock, hidden)), nn.Tanh(), _init(nn.Linear(hidden, num_actions), 0.01))
-        self.clock = bool(clock)                   # the critic also reads the fraction of the episode left
-        if self.clock: self.config["clock"] = True
-        self.critic = nn.Sequential(_init(nn.Linear(fused + self.clock, hidden)), nn.Tanh(), _init(nn.Linear(hidden, 1), 1.0))
+        self.actor = nn.Sequential(_init(nn.Linear(fused, 64)), nn.Tanh(), _init(nn.Linear(64, num_actions), 0.01))
+        self.critic = nn.Sequential(_init(nn.Linear(fused, 64)), nn.Tanh(), _init(nn.Linear(64, 1), 1.0))
         self.film = None
         if film:                                   # the instruction scales and shifts every vision feature
             self.config["film"] = True
@@ -189,39 +184,22 @@ def _features(self: MiniVLA, image, bow) -> torch.Tensor:
         v = v * (1 + gamma) + beta
     return torch.cat([v, t], dim=1)
 
-def _with_clock(h: torch.Tensor, time_left, who: str) -> torch.Tensor:
-    if time_left is None: raise ValueError(f"this model's {who} reads the clock: pass time_left, the fraction of the episode left")
-    t = torch.as_tensor(time_left, dtype=h.dtype, device=h.device).reshape(-1)
-    if t.numel() == 1: t = t.expand(h.shape[0])
-    if t.shape != (h.shape[0],): raise ValueError(f"time_left must be a number or have shape [B={h.shape[0]}], got {list(t.shape)}")
-    return torch.cat([h, t[:, None]], dim=1)
-
-def _logits(self: MiniVLA, h: torch.Tensor, time_left) -> torch.Tensor:
-    return self.actor(_with_clock(h, time_left, "policy (actor_clock=True)") if self.actor_clock else h)
-
 @patch
-def forward(self: MiniVLA, image, bow_text, return_logits: bool = False, time_left=None) -> torch.Tensor:
-    "Action probabilities `[B, num_actions]` (or logits with `return_logits=True`); `time_left` only for a model with `actor_clock=True`."
-    logits = _logits(self, _features(self, image, bow_text), time_left)
+def forward(self: MiniVLA, image, bow_text, return_logits: bool = False) -> torch.Tensor:
+    "Action probabilities `[B, num_actions]` (or logits with `return_logits=True`)."
+    logits = self.actor(_features(self, image, bow_text))
     return logits if return_logits else logits.softmax(-1)
 
-def fraction_left(steps, max_steps: int):
-    "What a clock reads after `steps` steps of a `max_steps`-step episode: the fraction still to come, in (0, 1]."
-    return 1.0 - steps / max_steps
-
-def _value(self: MiniVLA, h: torch.Tensor, time_left) -> torch.Tensor:
-    return self.critic(_with_clock(h, time_left, "critic (clock=True)") if self.clock else h).squeeze(-1)
-
 @patch
-def get_action_and_value(self: MiniVLA, image, bow_text, time_left=None) -> tuple[torch.Tensor, torch.Tensor]:
-    "Logits `[B, num_actions]` and values `[B]` from one shared encoding; `time_left` only for a model with a clock (`clock` or `actor_clock`)."
+def get_action_and_value(self: MiniVLA, image, bow_text) -> tuple[torch.Tensor, torch.Tensor]:
+    "Logits `[B, num_actions]` and values `[B]` from one shared encoding."
     h = _features(self, image, bow_text)
-    return _logits(self, h, time_left), _value(self, h, time_left)
+    return self.actor(h), self.critic(h).squeeze(-1)
 
 @patch
-def get_value(self: MiniVLA, image, bow_text, time_left=None) -> torch.Tensor:
+def get_value(self: MiniVLA, image, bow_text) -> torch.Tensor:
     "Critic values `[B]`."
-    return _value(self, _features(self, image, bow_text), time_left)
+    return self.critic(_features(self, image, bow_text)).squeeze(-1)
 
 # %% ../nbs/02_model.ipynb #94ccf525
 def spec_param_count(vocab_size: int = 1000, embed_dim: int = 32, num_actions: int = 2, frame_stack: int = 1) -> int:

@@ -27,6 +27,7 @@ def png_bytes(image: np.ndarray, scale: int = 1) -> bytes:
     buf = io.BytesIO(); img.save(buf, format="PNG")
     return buf.getvalue()
 
+# %% ../nbs/08_player.ipynb #f0e52059
 def trace_image(x: np.ndarray, theta: np.ndarray, t: int, height: int = 64, width: int = 512, target: float | None = None) -> np.ndarray:
     "A small plot of `x` (blue, ±1.2 m) and `theta` (red, ±0.5 rad) over an episode with a cursor at step `t` (and a dashed `target` x)."
     img = np.full((height, width, 3), 255, np.uint8)
@@ -43,6 +44,8 @@ def trace_image(x: np.ndarray, theta: np.ndarray, t: int, height: int = 64, widt
     return img
 
 # %% ../nbs/08_player.ipynb #0b0457ce
+_EXAMPLES = "(examples)"      # the examples list's first entry: no example picked
+
 class RolloutPlayer:
     "An ipywidgets player for one recorded episode; `.widget` is the app to display."
     def __init__(self, model: MiniVLA | None = None, instruction: str | None = None, seed: int = 0,
@@ -51,24 +54,26 @@ class RolloutPlayer:
         else: cfg = {}
         self.model, self.max_steps, self.scale = model, max_steps, scale
         instruction = instruction or cfg.get("instruction", "keep the pole upright")
+        width = lambda px: widgets.Layout(width=f"{px}px")
         self.play = widgets.Play(value=0, min=0, max=1, interval=max(1, round(1000 / fps)), description="play")
-        self.slider = widgets.IntSlider(value=0, min=0, max=1, description="step", continuous_update=True,
-                                        layout=widgets.Layout(width="420px"))
+        self.slider = widgets.IntSlider(value=0, min=0, max=1, description="step", continuous_update=True, layout=width(420))
         widgets.jslink((self.play, "value"), (self.slider, "value"))
-        self.prev_btn = widgets.Button(description="◀", layout=widgets.Layout(width="40px"), tooltip="previous step")
-        self.next_btn = widgets.Button(description="▶", layout=widgets.Layout(width="40px"), tooltip="next step")
+        self.prev_btn = widgets.Button(icon="step-backward", tooltip="previous step", layout=width(40))
+        self.next_btn = widgets.Button(icon="step-forward", tooltip="next step", layout=width(40))
         self.prev_btn.on_click(lambda _: self.step_by(-1)); self.next_btn.on_click(lambda _: self.step_by(1))
-        self.image = widgets.Image(format="png")
+        # pictures keep their own size in px (set in `rerun`); without one, the VBox stretches them to its width
+        fixed = lambda: widgets.Layout(max_width="none", align_self="flex-start", flex="0 0 auto")
+        self.image = widgets.Image(format="png", layout=fixed())
         self.p_left = widgets.FloatProgress(min=0, max=1, description="P(left)", bar_style="info")
         self.p_right = widgets.FloatProgress(min=0, max=1, description="P(right)", bar_style="warning")
         self.readout = widgets.HTML()
-        self.trace = widgets.Image(format="png")
-        self.instruction = widgets.Text(value=instruction, description="instruction", continuous_update=False,
-                                        layout=widgets.Layout(width="420px"))
-        self.examples = widgets.Dropdown(options=["(examples)", *TRAIN_INSTRUCTIONS, *HELD_OUT], value="(examples)",
-                                         layout=widgets.Layout(width="260px"))
-        self.examples.observe(lambda c: c["new"] != "(examples)" and setattr(self.instruction, "value", c["new"]), names="value")
-        self.seed = widgets.BoundedIntText(value=seed, min=0, max=2**31 - 1, description="seed", layout=widgets.Layout(width="180px"))
+        self.trace = widgets.Image(format="png", layout=fixed())
+        self.instruction = widgets.Text(value=instruction, description="instruction", continuous_update=False, layout=width(420))
+        options = [_EXAMPLES, *TRAIN_INSTRUCTIONS, *HELD_OUT]
+        self.examples = widgets.Dropdown(options=options, value=instruction if instruction in options else _EXAMPLES, layout=width(260))
+        self.examples.observe(self._pick_example, names="value")
+        self.instruction.observe(self._edited, names="value")
+        self.seed = widgets.BoundedIntText(value=seed, min=0, max=2**31 - 1, description="seed", layout=width(180))
         self.policy = widgets.ToggleButtons(options=["trained", "random"], value="trained", description="policy")
         self.status = widgets.HTML()
         self.slider.observe(lambda change: self.show(change["new"]), names="value")
@@ -78,6 +83,12 @@ class RolloutPlayer:
             self.image, widgets.HBox([self.play, self.prev_btn, self.next_btn, self.slider]),
             widgets.HBox([widgets.VBox([self.p_left, self.p_right]), self.readout]), self.trace])
         self.rerun()
+
+    def _pick_example(self, change):
+        if change["new"] != _EXAMPLES: self.instruction.value = change["new"]
+
+    def _edited(self, change):                        # the box no longer holds the picked example: let go of it
+        if change["new"] != self.examples.value: self.examples.value = _EXAMPLES
 
     def rerun(self):
         "Record a new episode with the current instruction, seed and policy, and show its first step."
@@ -94,6 +105,9 @@ class RolloutPlayer:
                    f"tolerance {TOLERANCE[goal.kind]})")
         self.status.value = (f"{ep['length']} steps, return {ep['total_reward']:.1f} — "
                              + ("the pole fell" if ep["terminated"] else "reached the step limit") + f"; {verdict}")
+        h, w = ep["frames"][0].shape[:2]
+        self.image.layout.width, self.image.layout.height = f"{w * self.scale}px", f"{h * self.scale}px"
+        self.trace.layout.width, self.trace.layout.height = "512px", "64px"       # trace_image's size
         self.play.value = self.slider.value = 0
         self.play.max = self.slider.max = max(ep["length"] - 1, 0)
         self.show(0)
@@ -107,10 +121,14 @@ class RolloutPlayer:
         ep = self.episode
         t = int(np.clip(t, 0, ep["length"] - 1))
         self.image.value = png_bytes(ep["frames"][t], self.scale)
-        self.p_left.value, self.p_right.value = map(float, ep["probs"][t])
-        act = "right ▶" if ep["actions"][t] else "◀ left"
+        model_p = ep["probs"][t]
+        random = ep["policy"] == "random"
+        self.p_left.value, self.p_right.value = (0.5, 0.5) if random else map(float, model_p)
+        act = "→ right" if ep["actions"][t] else "← left"
         self.readout.value = (f"<pre>step {t:3d}   action {act}   reward {ep['rewards'][t]:.2f}\n"
-                              f"value {ep['values'][t]:8.2f}   x {ep['x'][t]:+.3f} m   θ {ep['theta'][t]:+.3f} rad</pre>")
+                              f"value {ep['values'][t]:8.2f}   x {ep['x'][t]:+.3f} m   θ {ep['theta'][t]:+.3f} rad"
+                              + (f"\nrandom policy: each action 50/50 (the trained model would say P(right) {model_p[1]:.2f})"
+                                 if random else "") + "</pre>")
         target = ep["goal"].target if ep["goal"] is not None and ep["goal"].kind == "position" else None
         self.trace.value = png_bytes(trace_image(ep["x"], ep["theta"], t, target=target))
 

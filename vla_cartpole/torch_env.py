@@ -109,8 +109,7 @@ class TorchCartPoleVectorEnv(InstructedEnvs, VectorEnv):
 
     def __init__(self, num_envs: int = 1, max_episode_steps: int = 200, frame_stack: int = 1,
                  render_mode: str | None = "rgb_array", copy: bool = True, device: str | torch.device = "cpu",
-                 exact: bool = True, instructions=(DEFAULT_INSTRUCTION,), start_x_spread: float = 0.0, frame_stride: int | tuple = 1,
-                 start_behind: bool = False):
+                 exact: bool = True, instructions=(DEFAULT_INSTRUCTION,), start_x_spread: float = 0.0, frame_stride: int | tuple = 1):
         self.num_envs = _check_positive_int("num_envs", num_envs)
         self.max_episode_steps = _check_positive_int("max_episode_steps", max_episode_steps)
         self.frame_stack = _check_positive_int("frame_stack", frame_stack)
@@ -129,7 +128,7 @@ class TorchCartPoleVectorEnv(InstructedEnvs, VectorEnv):
         self._stack = torch.full((n, stack_span(self.frame_stack, self.frame_stride), HEIGHT, WIDTH, 3), 255, dtype=torch.uint8, device=dev)
         self._all = torch.ones(n, dtype=torch.bool, device=dev)
         self._rngs = [None] * n
-        self._init_instructions(instructions, start_x_spread, start_behind)
+        self._init_instructions(instructions, start_x_spread)
         self._goal_to_device()
 
     def _goal_to_device(self):
@@ -158,7 +157,6 @@ class TorchCartPoleVectorEnv(InstructedEnvs, VectorEnv):
         "Reset the environments `idx` (host indices; one draw from each one's own generator) and fill their stacks."
         noise = np.stack([_sample_reset_state(self._rngs[i], self.start_x_spread) for i in idx])                  # [m, 4] on the host
         self._assign_instructions(idx)
-        noise[:, 0] = self._start_xs(idx, noise[:, 0])
         packed = torch.from_numpy(np.concatenate([noise, np.cos(noise[:, 2:3]), np.sin(noise[:, 2:3])], 1)).to(self.device)
         new, t = packed[:, :4], torch.from_numpy(idx).to(self.device)
         cos, sin = (packed[:, 4], packed[:, 5]) if self.exact else (torch.cos(new[:, 2]), torch.sin(new[:, 2]))
@@ -229,10 +227,10 @@ class TorchCartPoleVectorEnv(InstructedEnvs, VectorEnv):
 # %% ../nbs/00b_torch_env.ipynb #5ad7f312
 def compare_with_numpy_env(num_envs: int = 8, steps: int = 100, seed: int = 3, frame_stack: int = 1,
                            max_episode_steps: int = 200, device="cpu", exact: bool = True, instructions=(DEFAULT_INSTRUCTION,),
-                           start_x_spread: float = 0.0, frame_stride: int | tuple = 1, start_behind: bool = False) -> int:
+                           start_x_spread: float = 0.0, frame_stride: int | tuple = 1) -> int:
     "Step a `TorchCartPoleVectorEnv` and a `MiniCartPoleVisionVectorEnv` side by side; assert equal outputs, return how many episodes ended."
     kw = dict(max_episode_steps=max_episode_steps, frame_stack=frame_stack, instructions=instructions, start_x_spread=start_x_spread,
-              frame_stride=frame_stride, start_behind=start_behind)
+              frame_stride=frame_stride)
     ref, env = MiniCartPoleVisionVectorEnv(num_envs, **kw), TorchCartPoleVectorEnv(num_envs, device=device, exact=exact, **kw)
     actions = np.random.default_rng(seed + 10_000).integers(0, 2, (steps, num_envs))
     def same(t, a, what):
