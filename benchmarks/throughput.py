@@ -2,6 +2,8 @@
 
     python benchmarks/throughput.py [--section env|train|ddp|all] [--num-envs 256 1000] [--frame-stack 1 2]
                                     [--device cpu|cuda] [--threads T] [--steps 20]
+    python benchmarks/throughput.py --quick   # every section at a tiny size (8 envs, k=1, 1,024 training frames, 1 thread):
+                                              # a smoke test, not a measurement
 
 --section env    env-only frames/s (physics + rendering, no model): the NumPy vector env
                  (MiniCartPoleVisionVectorEnv, host memory) and the torch env (TorchCartPoleVectorEnv, frames as
@@ -9,6 +11,7 @@
 --section train  full-training frames/s of the default preset with the NumPy env vs the torch env, and the env's
                  share of a training step (learner frames/s divided by env-only frames/s at the same N)
 --section ddp    full-training frames/s with 1 vs 2 ranks on the CPU (torchrun --standalone, gloo), same total envs
+                 (default: env; with --quick: all)
 
 Both envs are asked for views of their frame buffers (copy=False), as a trainer copying into its own rollout buffer
 would. Each figure is the median of --repeats timed runs of --steps steps after two warm-up steps. On a GPU the
@@ -75,10 +78,11 @@ def section_env(args, device: torch.device):
 def _train_fps(device: torch.device, env_backend: str, frames: int, threads: int) -> float:
     "Learner frames/s of the default recipe (collection + update) for `frames` frames, in this process."
     import tempfile
-    from vla_cartpole.train import make_config, run_training
+    from vla_cartpole.config import make_config
+    from vla_cartpole.train import run_training
     with tempfile.TemporaryDirectory() as tmp:
         cfg = make_config(None, device=str(device), env_backend=env_backend, max_frames=frames, max_minutes=None,
-                          eval_every_steps=10 * frames, checkpoint_every_steps=10 * frames, progress=False, threads=threads,
+                          eval_every_frames=10 * frames, checkpoint_every_frames=10 * frames, progress=False, threads=threads,
                           save_path=f"{tmp}/model", checkpoint_dir=f"{tmp}/ckpt", log_dir=None)
         res = run_training(cfg)
     return res.frames / res.seconds
@@ -86,7 +90,7 @@ def _train_fps(device: torch.device, env_backend: str, frames: int, threads: int
 
 def section_train(args, device: torch.device):
     "Full-training frames/s of the default preset, NumPy env vs torch env, and the env's share of a training step."
-    from vla_cartpole.train import make_config
+    from vla_cartpole.config import make_config
     cfg = make_config(None, device=str(device))
     threads = args.threads or (os.cpu_count() if device.type == "cpu" else None)
     print(f"\n== full training ({cfg.algo.upper()}, {cfg.encoder} encoder, k={cfg.frame_stack}, {cfg.num_envs} envs x "
@@ -104,25 +108,30 @@ def section_train(args, device: torch.device):
 def section_ddp(args, device: torch.device):
     "Full-training frames/s with 1 and 2 ranks (torchrun, gloo) on the CPU, same total environments."
     import re, subprocess, sys, tempfile
-    print(f"\n== torchrun on the CPU: default preset, {args.train_frames:,} frames, total {os.cpu_count()} threads shared by the ranks")
+    total = args.threads or os.cpu_count()
+    print(f"\n== torchrun on the CPU: default preset, {args.train_frames:,} frames, total {total} threads shared by the ranks")
     header = f"{'ranks':>6}  {'threads/rank':>12}  {'train frames/s':>15}  {'vs 1 rank':>10}"
     print(header); print("-" * len(header))
-    base = None
+    base, failed = None, 0
     for ranks in (1, 2):
+        per_rank = max(1, total // ranks)
         with tempfile.TemporaryDirectory() as tmp:
             cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", str(ranks), "-m", "vla_cartpole.train",
-                   "--device", "cpu", "--max-frames", str(args.train_frames), "--max-minutes", "60", "--eval-every-steps", str(10 * args.train_frames),
-                   "--checkpoint-every-steps", str(10 * args.train_frames), "--progress", "false", "--plot", ""]
-            out = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True, env={**os.environ, "OMP_NUM_THREADS": str(max(1, os.cpu_count() // ranks))})
+                   "--device", "cpu", "--threads", str(per_rank), "--max-frames", str(args.train_frames), "--max-minutes", "60",
+                   "--eval-every-frames", str(10 * args.train_frames), "--checkpoint-every-frames", str(10 * args.train_frames),
+                   "--no-progress", "--plot", ""]
+            out = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True, env={**os.environ, "OMP_NUM_THREADS": str(per_rank)})
         m = re.search(r"\(([\d,]+) frames/s\)", out.stdout)
-        if out.returncode or not m: print(f"{ranks:>6}  failed: {out.stderr.strip().splitlines()[-1:]}"); continue
+        if out.returncode or not m:
+            print(f"{ranks:>6}  failed (exit {out.returncode}): {out.stderr.strip().splitlines()[-1:]}"); failed += 1; continue
         fps = float(m.group(1).replace(",", "")); base = base or fps
-        print(f"{ranks:>6}  {max(1, os.cpu_count() // ranks):>12}  {fps:>15,.0f}  {fps / base:>9.2f}x", flush=True)
+        print(f"{ranks:>6}  {per_rank:>12}  {fps:>15,.0f}  {fps / base:>9.2f}x", flush=True)
+    return failed
 
 
-def main():
+def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--section", choices=("env", "train", "ddp", "all"), default="env")
+    p.add_argument("--section", choices=("env", "train", "ddp", "all"), default=None, help="default: env (all with --quick)")
     p.add_argument("--num-envs", type=int, nargs="+", default=[256, 1000])
     p.add_argument("--frame-stack", type=int, nargs="+", default=[1, 2])
     p.add_argument("--device", default=None, help="the torch env's device (default: cuda if available, else cpu)")
@@ -131,7 +140,13 @@ def main():
     p.add_argument("--steps", type=int, default=20, help="timed steps per run")
     p.add_argument("--repeats", type=int, default=3, help="timed runs per figure (the median is printed)")
     p.add_argument("--train-frames", type=int, default=8192, help="frames per full-training measurement (train and ddp sections)")
-    args = p.parse_args()
+    p.add_argument("--quick", action="store_true", help="every section (unless --section) at 8 envs, frame stack 1, 2 steps, "
+                   "1 repeat, 1,024 training frames, 1 thread (unless --threads): checks that the script runs")
+    args = p.parse_args(argv)
+    if args.quick:
+        args.num_envs, args.frame_stack, args.steps, args.repeats, args.train_frames = [8], [1], 2, 1, 1024
+        args.section, args.threads = args.section or "all", args.threads or 1
+    args.section = args.section or "env"
     device = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
     if args.threads is not None: torch.set_num_threads(args.threads)
     elif device.type == "cpu": torch.set_num_threads(1)
@@ -142,8 +157,9 @@ def main():
           f"the NumPy env is single-threaded")
     if args.section in ("env", "all"): section_env(args, device)
     if args.section in ("train", "all"): section_train(args, device)
-    if args.section in ("ddp", "all"): section_ddp(args, device)
+    failed = section_ddp(args, device) if args.section in ("ddp", "all") else 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -6,6 +6,7 @@ motion, quantised to whole pixels (the pole tip moves ~0.2 px per step at 0.5 ra
 partly observable from pixels, whatever the stack length: this is the information the policy has to act on.
 
     python benchmarks/velocity_probe.py [--stacks 1 2 4] [--encoder compact] [--steps 1500]
+    python benchmarks/velocity_probe.py --quick    # stack 1, 10 steps on 128 frames: a smoke test, not a measurement
 """
 import argparse
 import time
@@ -32,10 +33,12 @@ def collect(k: int, n_steps: int, seed: int, num_envs: int = 64):
     return np.concatenate(frames), np.concatenate(states)
 
 
-def probe(k: int, encoder: str, steps: int, seed: int = 0) -> np.ndarray:
+def probe(k: int, encoder: str, steps: int, seed: int = 0, train_steps: int = 300, test_steps: int = 40,
+          num_envs: int = 64) -> np.ndarray:
+    "R² of each state variable on held-out frames after `steps` regression steps on `train_steps` x `num_envs` frames."
     seed_everything(seed)
-    x_train, s_train = collect(k, 300, seed)
-    x_test, s_test = collect(k, 40, seed + 99)
+    x_train, s_train = collect(k, train_steps, seed, num_envs)
+    x_test, s_test = collect(k, test_steps, seed + 99, num_envs)
     mu, sd = s_train.mean(0), s_train.std(0)
     y_train = torch.tensor((s_train - mu) / sd, dtype=torch.float32)
     y_test = torch.tensor((s_test - mu) / sd, dtype=torch.float32)
@@ -59,16 +62,19 @@ def probe(k: int, encoder: str, steps: int, seed: int = 0) -> np.ndarray:
     return (1 - ((pred - y_test) ** 2).mean(0) / y_test.var(0)).numpy()
 
 
-def main():
+def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--stacks", type=int, nargs="+", default=[1, 2, 4])
     p.add_argument("--encoder", default="compact", choices=["compact", "spec"])
     p.add_argument("--steps", type=int, default=1500, help="regression steps (batch 128)")
-    args = p.parse_args()
+    p.add_argument("--quick", action="store_true", help="stack 1, 10 regression steps on 16 x 8 frames: checks that the script runs")
+    args = p.parse_args(argv)
+    sizes = dict(train_steps=16, test_steps=4, num_envs=8) if args.quick else {}
+    if args.quick: args.stacks, args.steps = args.stacks[:1], 10
     print(f"| frames stacked | R² x | R² x_dot | R² theta | R² theta_dot | seconds |\n|---|---|---|---|---|---|")
     for k in args.stacks:
         t0 = time.perf_counter()
-        r2 = probe(k, args.encoder, args.steps)
+        r2 = probe(k, args.encoder, args.steps, **sizes)
         print(f"| {k} | {r2[0]:.3f} | {r2[1]:.3f} | {r2[2]:.3f} | {r2[3]:.3f} | {time.perf_counter() - t0:.0f} |", flush=True)
 
 

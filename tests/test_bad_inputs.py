@@ -82,19 +82,19 @@ def weights(tmp_path):
 
 
 CLI = {   # id: (argv with {w} for good weights, exit code, text on stderr)
-    "train negative num-envs": (["vla_cartpole.train", "--num-envs", "-3"], 2, "num_envs must be a positive integer"),
-    "train unknown preset": (["vla_cartpole.train", "--preset", "tpu"], 2, "invalid choice: 'tpu'"),
-    "train zero rollout-steps": (["vla_cartpole.train", "--rollout-steps", "0"], 2, "rollout_steps must be a positive integer"),
+    "train negative num-envs": (["vla_cartpole.train", "--num-envs", "-3"], 2, "--num-envs must be a positive integer"),
+    "train unknown preset": (["vla_cartpole.train", "--preset", "tpu"], 2, "--preset must be one of"),
+    "train zero rollout-steps": (["vla_cartpole.train", "--rollout-steps", "0"], 2, "--rollout-steps must be a positive integer"),
     "train unwritable save-path": (["vla_cartpole.train", "--save-path", "a_file/model"], 2, "save_path: cannot write a_file/model"),
     "train unwritable checkpoint-dir": (["vla_cartpole.train", "--checkpoint-dir", "a_file/ckpt"], 2, "checkpoint_dir: cannot write"),
     "train unwritable plot": (["vla_cartpole.train", "--plot", "a_file/curve.png"], 2, "--plot: cannot write a_file/curve.png"),
-    "eval zero episodes": (["vla_cartpole.eval", "--weights", "{w}", "--episodes", "0"], 1, "--episodes must be at least 1"),
-    "eval unwritable json": (["vla_cartpole.eval", "--weights", "{w}", "--json", "a_file/r.json"], 1, "--json: cannot write a_file/r.json"),
-    "eval empty instruction": (["vla_cartpole.eval", "--weights", "{w}", "--instruction", ""], 1, "at least one word"),
-    "visualize gif into a folder": (["vla_cartpole.visualize", "--weights", "{w}", "--no-show", "--save-gif", "."], 1, "--save-gif: . is a folder"),
-    "visualize unwritable plot": (["vla_cartpole.visualize", "--weights", "{w}", "--no-show", "--save-plot", "a_file/p.png"], 1,
+    "eval zero episodes": (["vla_cartpole.eval", "--weights", "{w}", "--episodes", "0"], 2, "--episodes must be at least 1"),
+    "eval unwritable json": (["vla_cartpole.eval", "--weights", "{w}", "--json", "a_file/r.json"], 2, "--json: cannot write a_file/r.json"),
+    "eval empty instruction": (["vla_cartpole.eval", "--weights", "{w}", "--instruction", ""], 2, "at least one word"),
+    "visualize gif into a folder": (["vla_cartpole.visualize", "--weights", "{w}", "--no-show", "--save-gif", "."], 2, "--save-gif must be a file name ending in .gif"),
+    "visualize unwritable plot": (["vla_cartpole.visualize", "--weights", "{w}", "--no-show", "--save-plot", "a_file/p.png"], 2,
                                   "--save-plot: cannot write a_file/p.png"),
-    "visualize gif-fps 0": (["vla_cartpole.visualize", "--weights", "{w}", "--no-show", "--gif-fps", "0"], 1, "--gif-fps must be at least 1"),
+    "visualize gif-fps 0": (["vla_cartpole.visualize", "--weights", "{w}", "--no-show", "--gif-fps", "0"], 2, "--gif-fps must be at least 1"),
 }
 
 

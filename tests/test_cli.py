@@ -39,10 +39,10 @@ def test_train_cli_tiny_run(tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--num-envs", "0"], "num_envs must be a positive integer"),
-    (["--preset", "tpu"], "invalid choice"),
-    (["--gamma", "2"], "gamma must be in (0, 1]"),
-    (["--lr", "-1"], "lr must be a positive number"),
+    (["--num-envs", "0"], "--num-envs must be a positive integer"),
+    (["--preset", "tpu"], "--preset must be one of"),
+    (["--gamma", "2"], "--gamma must be in (0, 1]"),
+    (["--lr", "-1"], "--lr must be a positive number"),
     (["--device", "cuda:7"] if not torch.cuda.is_available() else ["--device", "nonsense"], "device"),
     (["--instruction", "   "], "at least one word"),
 ])

@@ -7,12 +7,17 @@ result with nbconvert instead:
 
 1. **execute** every notebook in `nbs/` (recursively, tutorials included) the way `nbdev_test` does:
    in its own folder, skipping cells flagged with `settings.ini`'s `tst_flags` (`slow`) and
-   `#| eval: false`; the outputs go to a staging copy (`_build/nbs`), never into git;
+   `#| eval: false`, and the notebooks `nbdev_test` skips (a `.notest` file beside them, `skip_exec`
+   in their front matter); the outputs go to a staging copy (`_build/nbs`), never into git. This step
+   *is* the notebook tests in CI (`.ci/run` runs no separate `nbdev_test`, so each notebook executes
+   once): a cell that raises stops its notebook, and the build exits non-zero naming every failing
+   notebook and its error. Notebooks without code (the lab notes in `nbs/lab/`) are copied, not run;
 2. **process** the staging copy with nbdev's docs pre-processing: `nbdev_sidebar` (the navigation,
    generated from the files present) and `nbdev.serve.proc_nbs` (front matter, `show_doc` for every
    exported name, doc-time cells, hidden/exported cells removed, backticked names linked);
 3. **render** each processed notebook with nbconvert into one HTML page (named like Quarto names it:
-   `02_model.ipynb` → `model.html`) inside one shared layout whose sidebar comes from `sidebar.yml`.
+   `02_model.ipynb` → `model.html`) inside one shared layout whose sidebar comes from `sidebar.yml`
+   (one section per folder; `nbs/lab/` is the last one, "Lab notes").
 
 Maths (`$...$`) becomes MathML, which browsers draw natively, so the site needs no CDN: every page
 works offline from `python -m http.server`.
@@ -21,7 +26,7 @@ works offline from `python -m http.server`.
 does, with nbconvert's Markdown exporter in place of `quarto render -t gfm`); links relative to `nbs/`
 are rewritten relative to the repository root so the README works on GitHub.
 
-    python tools/docs_site.py build [--out _site]    # execute + process + render
+    python tools/docs_site.py build [--out _site]    # execute (= the notebook tests) + process + render
     python tools/docs_site.py readme                  # README.md from nbs/index.ipynb
     python tools/docs_site.py execute --inplace       # outputs into nbs/ for nbdev_docs (CI's deploy job only)
 """
@@ -40,6 +45,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 STAGE = ROOT / "_build" / "nbs"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+_re_ansi = re.compile(r"\x1B(?:[@-Z\\-_]|\[[0-?]*[ -/]*[@-~])")
+# the sidebar's section for a folder of nbs/, when not the folder's name; sections listed in LAST_SECTIONS come last
+SECTION_TITLES = {"lab": "Lab notes"}
+LAST_SECTIONS = ("lab",)
 
 
 def _cfg():
@@ -61,8 +70,33 @@ def page_name(nb: Path) -> str:
 
 # ---------------------------------------------------------------- 1. execute
 
+def _has_code(nb) -> bool:
+    return any(c.cell_type == "code" and c.source.strip() for c in nb.cells)
+
+
+def notebooks_to_test(nbs: Path) -> tuple[list[Path], dict[Path, str]]:
+    """The notebooks under `nbs` that the tests execute, and why each other one is only copied.
+
+    The same choice as `nbdev_test` (its `nbglob`, `.notest` files, `skip_exec` front matter, Python
+    notebooks only), less the notebooks with no code cell at all: running those would test nothing."""
+    from execnb.nbio import read_nb
+    from nbdev.frontmatter import FrontmatterProc
+    from nbdev.process import NBProcessor, nb_lang
+    from nbdev.test import _keep_file
+    from fastcore.basics import str2bool
+    run, skipped = [], {}
+    for f in _notebooks(nbs):
+        if not _keep_file(f, ".notest"): skipped[f] = "a .notest file beside it"; continue
+        nb = NBProcessor(f, procs=FrontmatterProc, process=True).nb
+        if str2bool(getattr(nb, "frontmatter_", {}).get("skip_exec", False)): skipped[f] = "skip_exec in its front matter"
+        elif nb_lang(nb) != "python": skipped[f] = f"a {nb_lang(nb)} notebook"
+        elif not _has_code(read_nb(f)): skipped[f] = "no code cells"
+        else: run.append(f)
+    return run, skipped
+
+
 def _execute_one(src: Path, dst: Path, skip_flags: list[str]):
-    "Run `src` like `nbdev_test` does and write it, with its outputs, to `dst`. Returns (ok, secs, error)."
+    "Run `src` like `nbdev_test` does and write it, with its outputs, to `dst`. Returns (ok, secs, traceback, error)."
     from execnb.nbio import read_nb, write_nb
     from execnb.shell import CaptureShell
     from fastcore.xtras import working_directory
@@ -79,8 +113,9 @@ def _execute_one(src: Path, dst: Path, skip_flags: list[str]):
     nb = read_nb(src)
     flags = set(skip_flags)
 
-    def skip(cell):
+    def skip(cell):                                      # nbdev_test's _no_eval
         if cell.cell_type != "code": return True
+        if "nbdev_export" + "(" in cell.source: return True
         d = extract_directives(cell, remove=False)
         if d.get("eval:", [""])[0].lower() == "false": return True
         return bool(flags & d.keys())
@@ -89,33 +124,42 @@ def _execute_one(src: Path, dst: Path, skip_flags: list[str]):
     k = CaptureShell(src)
     try:
         with working_directory(src.parent): k.run_all(nb, exc_stop=True, preproc=skip)
-    except Exception:
-        return False, time.time() - start, k.prettytb(fname=src)
+    except Exception as e:
+        exc = k.exc or e
+        msg = _re_ansi.sub("", f"{type(exc).__name__}: {exc}".strip()).splitlines()
+        return False, time.time() - start, k.prettytb(fname=src), (msg[0][:300] if msg else type(exc).__name__)
     dst.parent.mkdir(parents=True, exist_ok=True)
     write_nb(nb, dst)
-    return True, time.time() - start, ""
+    return True, time.time() - start, "", ""
 
 
-def execute(n_workers: int = 2, inplace: bool = False) -> Path:
-    "Copy `nbs/` to the staging folder and execute every notebook into it (or, `inplace`, into `nbs/` itself)."
+def execute(n_workers: int = 2, inplace: bool = False, nbs: Path | None = None, dest: Path | None = None) -> Path:
+    """Copy `nbs` (default: the project's `nbs/`) to `dest` (default: the staging folder) and execute the notebooks
+    of `notebooks_to_test` into it (or, `inplace`, into `nbs` itself). Exits non-zero, naming each failing notebook and its
+    error, if any cell raises: this is the notebook test step of CI."""
     from fastcore.parallel import parallel
     cfg = _cfg()
-    nbs = cfg.nbs_path
-    dest = nbs if inplace else STAGE
+    nbs = Path(nbs or cfg.nbs_path)
+    dest = nbs if inplace else Path(dest or STAGE)
     if not inplace:
-        if STAGE.exists(): shutil.rmtree(STAGE)
+        if dest.exists(): shutil.rmtree(dest)
         skip = lambda d, names: [n for n in names if n in (".ipynb_checkpoints", "__pycache__", "sidebar.yml")]
-        shutil.copytree(nbs, STAGE, ignore=skip)
-    files = _notebooks(nbs)
-    if not files: raise SystemExit(f"no notebooks found in {nbs}")
+        shutil.copytree(nbs, dest, ignore=skip)
+    files, skipped = notebooks_to_test(nbs)
+    if not files: raise SystemExit(f"no notebooks to execute in {nbs}")
+    rel = lambda f: f.relative_to(nbs).as_posix()
     jobs = [(f, dest / f.relative_to(nbs)) for f in files]
     results = parallel(_execute_one_star, jobs, skip_flags=cfg.tst_flags.split(), n_workers=n_workers, pause=0.01)
-    failed = [(src, err) for (src, _), (ok, _, err) in zip(jobs, results) if not ok]
-    for (src, _), (ok, secs, _) in sorted(zip(jobs, results), key=lambda o: -o[1][1]):
-        print(f"  executed {src.relative_to(nbs)} in {secs:.0f} s")
+    failed = [(src, tb, err) for (src, _), (ok, _, tb, err) in zip(jobs, results) if not ok]
+    for (src, _), (ok, secs, _, _) in sorted(zip(jobs, results), key=lambda o: -o[1][1]):
+        print(f"  {'executed' if ok else 'FAILED  '} {rel(src)} in {secs:.0f} s")
+    for f, why in skipped.items(): print(f"  not executed: {rel(f)} ({why})")
     if failed:
-        for src, err in failed: sys.stderr.write(f"\n{src.relative_to(ROOT)} failed while building the docs:\n{err}\n")
-        raise SystemExit(f"docs build: {len(failed)} notebook(s) failed: {', '.join(str(s.name) for s, _ in failed)}")
+        for src, tb, _ in failed: sys.stderr.write(f"\nnbs/{rel(src)} failed (notebook tests):\n{tb}\n")
+        raise SystemExit(f"notebook tests failed in {len(failed)} of {len(files)} notebooks:\n"
+                         + "\n".join(f"  nbs/{rel(src)}: {err}" for src, _, err in failed))
+    print(f"== notebook tests: {len(files)} notebooks executed once each (cells flagged {cfg.tst_flags} skipped), "
+          f"all passed; {len(skipped)} not executed")
     return dest
 
 
@@ -201,7 +245,6 @@ def restore_math(body: str, store: list) -> str:
     return re.sub(r"MATHPLACEHOLDER(\d+)X", lambda m: store[int(m.group(1))], body)
 
 
-_re_ansi = re.compile(r"\x1B(?:[@-Z\\-_]|\[[0-?]*[ -/]*[@-~])")
 _re_pandoc_link = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)\{[^}]*\}")
 
 
@@ -321,14 +364,15 @@ def _sidebar_entries(proc: Path, titles: dict) -> list:
         for it in items:
             if isinstance(it, dict):
                 sub = []
-                groups.append((it["section"].replace("_", " "), sub))
+                groups.append((it["section"], sub))
                 if "href" in it: sub.append((item(it["href"]), titles.get(item(it["href"]), it["section"])))
                 walk(it.get("contents", []), sub)
             else:
                 page = item(it)
                 if page: into.append((page, titles.get(page, Path(page).stem)))
     walk(contents, top)
-    return [(None, top)] + groups
+    groups.sort(key=lambda g: g[0] in LAST_SECTIONS)        # stable: nbdev's order, the lab notes last
+    return [(None, top)] + [(SECTION_TITLES.get(name, name.replace("_", " ")), pages) for name, pages in groups]
 
 
 def _add_lower_ids(body: str) -> str:
@@ -420,7 +464,8 @@ def render(proc: Path, out: Path) -> list[str]:
 def build(out: Path, n_workers: int = 2) -> None:
     os.chdir(ROOT)
     t0 = time.time()
-    print("== docs: executing the notebooks (as nbdev_test does, slow cells skipped)")
+    print("== notebook tests: executing every notebook once, as nbdev_test does (slow cells skipped); "
+          "the site is built from their outputs")
     stage = execute(n_workers)
     t1 = time.time()
     print(f"== docs: nbdev processing (nbdev_sidebar + proc_nbs) [{t1 - t0:.0f} s so far]")
@@ -484,7 +529,8 @@ def readme() -> Path:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
-    b = sub.add_parser("build", help="execute, process and render the notebooks into an HTML site")
+    b = sub.add_parser("build", help="execute (the notebook tests: exit 1 naming each failing notebook), process and "
+                                     "render the notebooks into an HTML site")
     b.add_argument("--out", default=str(ROOT / "_site"), help="output folder (default: _site)")
     b.add_argument("--n-workers", type=int, default=2)
     e = sub.add_parser("execute", help="only execute the notebooks (into _build/nbs, or with --inplace into nbs/ "

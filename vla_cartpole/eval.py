@@ -22,9 +22,10 @@ from .tasks import DEFAULT_INSTRUCTION, HELD_OUT, TRAIN_INSTRUCTIONS, episode_su
 from .text import make_bow_instruction
 
 # %% auto #0
-__all__ = ['UNRELATED', 'TARGETS', 'USER_ERRORS', 'greedy_actions', 'env_for', 'evaluate_model', 'format_evaluation',
-           'record_episode', 'task_rows', 'evaluate_tasks', 'format_task_table', 'resolve_weights', 'add_model_options',
-           'model_from_args', 'user_errors', 'eval_main']
+__all__ = ['UNRELATED', 'TARGETS', 'USER_ERRORS', 'MAX_EPISODE_STEPS', 'greedy_actions', 'env_for', 'evaluate_model',
+           'format_evaluation', 'record_episode', 'task_rows', 'evaluate_tasks', 'format_task_table', 'resolve_weights',
+           'UsageError', 'OneLineParser', 'add_model_options', 'check_options', 'model_from_args', 'user_errors',
+           'eval_main']
 
 # %% ../nbs/05_evaluation.ipynb #8c442db1
 @torch.no_grad()
@@ -240,6 +241,15 @@ def resolve_weights(weights: str | None, checkpoint_step: int | None = None, che
 
 USER_ERRORS = (CheckpointError, ValueError, TypeError, OSError)
 
+MAX_EPISODE_STEPS = 100_000   # the longest episode a command will run (its per-step buffers are allocated up front)
+
+class UsageError(ValueError):
+    "A bad command-line value, found before any work starts (exit status 2)."
+
+class OneLineParser(argparse.ArgumentParser):
+    "An `ArgumentParser` whose errors are one line on stderr, exit status 2 (no usage block)."
+    def error(self, message): self.exit(2, f"{self.prog}: error: {message}\n")
+
 def add_model_options(p: argparse.ArgumentParser) -> None:
     "The options every command that runs a trained model shares: which weights, which instruction, how long."
     p.add_argument("--weights", default=None, help="weights file (.safetensors with its .json, or a .pth state dict); "
@@ -249,18 +259,40 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--instruction", default=None, help="instruction text (default: the one the model was trained on)")
     p.add_argument("--max-steps", type=int, default=200, help="episode length cap")
 
+def check_options(args, *, paths=(), at_least_one=(), not_negative=()) -> None:
+    "Check a command's values before any work: `UsageError` naming the first bad one (exit status 2)."
+    try:
+        if not 1 <= args.max_steps <= MAX_EPISODE_STEPS: raise ValueError(f"--max-steps must be in [1, {MAX_EPISODE_STEPS:,}], got {args.max_steps}")
+        for flag in at_least_one:
+            v = getattr(args, flag)
+            if v is not None and v < 1: raise ValueError(f"--{flag.replace('_', '-')} must be at least 1, got {v}")
+        for flag in ("checkpoint_step", *not_negative):
+            v = getattr(args, flag)
+            if v is not None and v < 0: raise ValueError(f"--{flag.replace('_', '-')} must be ≥ 0, got {v}")
+        if args.instruction is not None: make_bow_instruction(args.instruction)   # any text, but at least one word
+        if args.weights is not None and (not args.weights.strip() or Path(args.weights).is_dir()):
+            raise ValueError(f"--weights must be a weights file (.safetensors with its .json, or .pth), got {args.weights!r}")
+        for flag, suffixes in paths:
+            path = getattr(args, flag)
+            if path is None: continue
+            option = f"--{flag.replace('_', '-')}"
+            if not str(path).lower().endswith(suffixes): raise ValueError(f"{option} must be a file name ending in {' or '.join(suffixes)}, got {path!r}")
+            check_writable(path, option)
+    except ValueError as e: raise UsageError(str(e)) from None
+
 def model_from_args(args, multi_task: bool = False) -> tuple[MiniVLA, str]:
     "The model and instruction chosen by `add_model_options`' flags (shipped multi-task weights for an instruction or `multi_task`)."
-    if args.max_steps < 1: raise ValueError(f"--max-steps must be at least 1, got {args.max_steps}")
-    if args.instruction is not None: goal_for(args.instruction)   # any text, but a text
     pretrained = "cartpole_tasks" if multi_task or args.instruction is not None else "cartpole"
     model, cfg = resolve_weights(args.weights, args.checkpoint_step, pretrained=pretrained)
     return model, args.instruction if args.instruction is not None else cfg.get("instruction", DEFAULT_INSTRUCTION)
 
 def user_errors(main):
-    "Turn a user error in `main` into one line on stderr and exit code 1 (no traceback)."
+    "Turn a user error in `main` into one line on stderr (no traceback): exit code 2 for a bad value (`UsageError`), 1 for a file that fails."
     def wrapper(argv: list[str] | None = None) -> int:
         try: return main(argv)
+        except UsageError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
         except USER_ERRORS as e:
             print(f"error: {e}", file=sys.stderr)
             return 1
@@ -269,7 +301,7 @@ def user_errors(main):
 @user_errors
 def eval_main(argv: list[str] | None = None) -> int:
     "Command-line entry point of `python -m vla_cartpole.eval`."
-    p = argparse.ArgumentParser(prog="python -m vla_cartpole.eval", description="Greedy evaluation of a trained MiniVLA.",
+    p = OneLineParser(prog="python -m vla_cartpole.eval", description="Greedy evaluation of a trained MiniVLA.",
                                 formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     add_model_options(p)
     p.add_argument("--episodes", type=int, default=None, help="number of episodes (per row with --tasks) [default: 5, 100 with --tasks]")
@@ -278,9 +310,8 @@ def eval_main(argv: list[str] | None = None) -> int:
                    "paraphrases and the ablations (default weights: the shipped multi-task ones)")
     p.add_argument("--json", default=None, help="also write the results to this JSON file")
     args = p.parse_args(argv)
+    check_options(args, paths=[("json", (".json",))], at_least_one=["episodes"], not_negative=["seed"])
     episodes = args.episodes if args.episodes is not None else 100 if args.tasks else 5
-    if episodes < 1: raise ValueError(f"--episodes must be at least 1, got {episodes}")
-    if args.json: check_writable(args.json, "--json")
     model, instruction = model_from_args(args, multi_task=args.tasks)
     if args.tasks:
         result = evaluate_tasks(model, episodes, seed=args.seed, max_steps=args.max_steps)

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .checkpoint import check_writable
-from .eval import add_model_options, model_from_args, record_episode, user_errors
+from .eval import OneLineParser, add_model_options, check_options, model_from_args, record_episode, user_errors
 
 # %% auto #0
 __all__ = ['moving_average', 'plot_training_progress', 'plot_observation_and_probs', 'frame_strip', 'plot_episode_summary',
@@ -119,7 +119,7 @@ def save_gif(frames, path, fps: int = 20, scale: int = 2) -> Path:
 @user_errors
 def visualize_main(argv: list[str] | None = None) -> int:
     "Command-line entry point of `python -m vla_cartpole.visualize`."
-    p = argparse.ArgumentParser(prog="python -m vla_cartpole.visualize", description="Plot and animate one rollout of a trained MiniVLA.",
+    p = OneLineParser(prog="python -m vla_cartpole.visualize", description="Plot and animate one rollout of a trained MiniVLA.",
                                 formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     add_model_options(p)
     p.add_argument("--seed", type=int, default=None, help="environment seed (default: random)")
@@ -128,9 +128,8 @@ def visualize_main(argv: list[str] | None = None) -> int:
     p.add_argument("--gif-fps", type=int, default=20, help="GIF frame rate")
     p.add_argument("--no-show", action="store_true", help="do not open matplotlib windows")
     args = p.parse_args(argv)
-    if args.gif_fps < 1: raise ValueError(f"--gif-fps must be at least 1, got {args.gif_fps}")
-    for flag, path in (("--save-plot", args.save_plot), ("--save-gif", args.save_gif)):
-        if path: check_writable(path, flag)
+    check_options(args, paths=[("save_plot", (".png", ".pdf", ".svg", ".jpg")), ("save_gif", (".gif",))], at_least_one=["gif_fps"],
+                  not_negative=["seed"])
     if args.no_show: plt.switch_backend("Agg")
     model, instruction = model_from_args(args)
     ep = record_episode(model, instruction, seed=args.seed, max_steps=args.max_steps)
