@@ -80,25 +80,37 @@ class BandKeypoints(nn.Module):
         self.colour = nn.Linear(3, colours)                                       # a learned colour filter per pixel
         self.log_temp = nn.Parameter(torch.full((len(bands), colours), math.log(20.0)))   # how sharp each softmax is
         self.register_buffer("xs", torch.linspace(-1, 1, IMAGE_HW[1]), persistent=False)
+        averages = torch.zeros(len(bands), self.rows[1] - self.rows[0])           # row r of the rows read counts 1/height in its band
+        for i, (a, b) in enumerate(bands): averages[i, a - self.rows[0]:b - self.rows[0]] = 1.0 / (b - a)
+        self.register_buffer("band_rows", averages, persistent=False)
         n = len(bands) * colours * (2 * frame_stack - 1) + len(bands) * frame_stack
         if relative: n += (len(bands) - 1) * colours * frame_stack
         self.mlp = nn.Sequential(_init(nn.Linear(n, width)), nn.ReLU())
 
-    def keypoints(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Keypoints `[B, k, bands, colours]` in [-1, 1] (left to right) and band masses `[B, bands, k]` of NCHW images in [0, 1]:
-        whole pictures, or just the rows `self.rows` (what `MiniVLA` passes, so the rest is never converted to floats)."""
-        B, nb = x.shape[0], len(self.bands)
-        top = 0 if x.shape[2] == IMAGE_HW[0] else self.rows[0]
-        x = x.permute(0, 2, 3, 1)                                                 # the NHWC memory: [B, rows, 256, 3k]
-        prof = torch.stack([1.0 - x[:, a - top:b - top].mean(1) for a, b in self.bands], 1)  # inverted column profiles [B, nb, 256, 3k]
-        prof = prof.view(B, nb, IMAGE_HW[1], self.k, 3)
-        mass = prof.sum((2, 4)) / IMAGE_HW[1]
-        f = self.colour(prof).permute(0, 3, 1, 4, 2)                              # [B, k, nb, colours, 256]
-        p = torch.softmax(f * self.log_temp.exp()[..., None], -1)
-        return (p * self.xs).sum(-1), mass
+    def profiles(self, frames: torch.Tensor) -> torch.Tensor:
+        """The parameter-free first step: inverted column profiles `[B, k, bands, 3, 256]` (1 − each band's mean row, per
+        colour and column) of pictures `[B, k, rows, 256, 3]`, uint8 or in [0, 1]: whole, or just the rows `self.rows`."""
+        if frames.shape[2] == IMAGE_HW[0]: frames = frames[:, :, self.rows[0]:self.rows[1]]
+        B, k, R = frames.shape[:3]
+        scale = 1 / 255 if frames.dtype == torch.uint8 else 1.0
+        means = (self.band_rows * scale) @ frames.reshape(B, k, R, -1).float()   # [B, k, bands, 256·3]
+        return (1.0 - means).view(B, k, len(self.bands), IMAGE_HW[1], 3).transpose(-1, -2).contiguous()
+
+    def keypoints(self, prof: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        "Keypoints `[B, k, bands, colours]` in [-1, 1] (left to right) and band masses `[B, bands, k]` of `profiles`."
+        temp = self.log_temp.exp()                                                # each band's and filter's sharpness
+        logits = (self.colour.weight * temp[..., None]) @ prof + (self.colour.bias * temp)[..., None]   # [B, k, bands, colours, 256]
+        mass = prof.sum((3, 4)).transpose(1, 2) / IMAGE_HW[1]
+        return torch.softmax(logits, -1) @ self.xs, mass
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        kp, mass = self.keypoints(x)
+        "Features `[B, width]` of NCHW images in [0, 1] (3 channels per stacked frame, oldest first)."
+        B, C, H, W = x.shape
+        return self.encode(self.profiles(x.permute(0, 2, 3, 1).reshape(B, H, W, self.k, 3).permute(0, 3, 1, 2, 4)))
+
+    def encode(self, prof: torch.Tensor) -> torch.Tensor:
+        "Features `[B, width]` of `profiles`: everything after the parameter-free first step."
+        kp, mass = self.keypoints(prof)
         moves = (kp[:, 1:] - kp[:, :-1]) * self.diff_scale                        # ~pixels per step
         parts = [kp.flatten(1), moves.flatten(1), mass.flatten(1)]
         if self.relative:   # the pole's bands as seen from the cart, magnified: the tilt, however far the cart has gone
@@ -131,6 +143,7 @@ class MiniVLA(nn.Module):
         self.frame_stride = frame_stride           # how many steps apart its frames are: its env needs the same
         if frame_stride != 1: self.config["frame_stride"] = list(frame_stride) if isinstance(frame_stride, tuple) else frame_stride
         self.vision, vision_dim = ENCODERS[encoder](3 * frame_stack, **(dict(relative=True) if relative else {}))
+        self.reads_profiles = encoder == "keypoints"   # its first step has no parameters: `preprocess` can do it once
         self.text = nn.Sequential(_init(nn.Linear(vocab_size, embed_dim)), nn.ReLU())
         if relative: self.config["relative"] = True
         if text_std is not None:                   # each word a vector of this scale, like an embedding table's init
@@ -155,30 +168,55 @@ class MiniVLA(nn.Module):
 def _expected_image_shape(frame_stack: int) -> str:
     return "[B, 64, 256, 3]" if frame_stack == 1 else f"[B, {frame_stack}, 64, 256, 3]"
 
-def _prepare(self: MiniVLA, image, bow) -> tuple[torch.Tensor, torch.Tensor]:
-    device = self.text[0].weight.device
-    image = torch.as_tensor(image)
-    k, expected = self.frame_stack, _expected_image_shape(self.frame_stack)
-    want_dims = 4 if k == 1 else 5
+def _check_image(self: MiniVLA, image) -> torch.Tensor:
+    "uint8 pictures `[B, (k,) 64, 256, 3]`, checked, on the model's device."
+    image, k, expected = torch.as_tensor(image), self.frame_stack, _expected_image_shape(self.frame_stack)
     if image.dtype != torch.uint8:
         raise ValueError(f"image must be uint8 {expected}, got dtype {image.dtype}")
-    if image.dim() != want_dims or tuple(image.shape[-3:]) != (*IMAGE_HW, 3) or (k > 1 and image.shape[1] != k):
+    if image.dim() != (4 if k == 1 else 5) or tuple(image.shape[-3:]) != (*IMAGE_HW, 3) or (k > 1 and image.shape[1] != k):
         raise ValueError(f"image must have shape {expected} (frame_stack={k}), got {list(image.shape)}")
-    image = image.to(device, non_blocking=True)
+    return image.to(self.text[0].weight.device, non_blocking=True)
+
+def _pictures(self: MiniVLA, image) -> torch.Tensor:
+    "The vision encoder's input from uint8 pictures: band profiles, or NCHW floats in [0, 1] of the rows it reads (channels-last memory)."
+    image, k = _check_image(self, image), self.frame_stack
     rows = getattr(self.vision, "rows", None)                 # an encoder that reads only some rows gets only those
     if rows is not None: image = image[..., rows[0]:rows[1], :, :]
+    if self.reads_profiles: return self.vision.profiles(image if k > 1 else image[:, None])
     if k > 1: image = image.permute(0, 2, 3, 1, 4).reshape(image.shape[0], *image.shape[2:4], 3 * k)
-    x = image.permute(0, 3, 1, 2).float().div_(255.0)        # NCHW view of NHWC memory = channels_last
+    return image.permute(0, 3, 1, 2).float().div_(255.0)      # NCHW view of NHWC memory = channels_last
+
+def _vision_input(self: MiniVLA, image) -> torch.Tensor:
+    "What the vision encoder reads, from uint8 pictures or from band profiles that `preprocess` already made."
+    image = torch.as_tensor(image)
+    if not (self.reads_profiles and image.is_floating_point()): return _pictures(self, image)
+    want = (self.frame_stack, len(self.vision.bands), 3, IMAGE_HW[1])
+    if image.dim() != 5 or tuple(image.shape[1:]) != want:
+        raise ValueError(f"preprocessed pictures must have shape [B, {', '.join(map(str, want))}], got {list(image.shape)}")
+    return image.to(self.text[0].weight.device)
+
+def _check_bow(self: MiniVLA, bow, B: int, device) -> torch.Tensor:
+    "The bags of words as `[B, vocab]`, or one shared `[vocab]` (which the text encoder then reads once)."
     bow = torch.as_tensor(bow, dtype=torch.float32, device=device)
-    if bow.dim() == 1: bow = bow.expand(image.shape[0], -1)
-    if bow.shape != (image.shape[0], self.vocab_size):
-        raise ValueError(f"bow_text must have shape [{self.vocab_size}] or [B={image.shape[0]}, {self.vocab_size}], "
-                         f"got {list(bow.shape)}")
-    return x, bow
+    if bow.shape != (self.vocab_size,) and bow.shape != (B, self.vocab_size):
+        raise ValueError(f"bow_text must have shape [{self.vocab_size}] or [B={B}, {self.vocab_size}], got {list(bow.shape)}")
+    return bow
+
+def _prepare(self: MiniVLA, image, bow) -> tuple[torch.Tensor, torch.Tensor]:
+    "The vision encoder's input and the bags of words, checked."
+    x = _vision_input(self, image)
+    return x, _check_bow(self, bow, x.shape[0], x.device)
+
+@patch
+def preprocess(self: MiniVLA, image) -> torch.Tensor:
+    """What a rollout keeps of uint8 pictures: with the keypoint encoder its parameter-free first step, done once (band
+    profiles `[B, k, 5, 3, 256]`, which every method of the model accepts in place of the pictures); else the pictures."""
+    return _pictures(self, image) if self.reads_profiles else _check_image(self, image)
 
 def _features(self: MiniVLA, image, bow) -> torch.Tensor:
     x, bow = _prepare(self, image, bow)
-    v, t = self.vision(x), self.text(bow)
+    v = self.vision.encode(x) if self.reads_profiles else self.vision(x)
+    t = self.text(bow[None]).expand(len(v), -1) if bow.dim() == 1 else self.text(bow)   # one instruction for all: its words once
     if self.film is not None:
         gamma, beta = self.film(t).chunk(2, dim=1)
         v = v * (1 + gamma) + beta
