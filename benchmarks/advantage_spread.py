@@ -46,7 +46,7 @@ def main(argv=None) -> None:
     obs, _ = env.reset(seed=a.seed)
     tracker, advs, goals = EpisodeTracker(cfg.num_envs, speed_window=cfg.speed_window), [], []
     for r in range(warm_up + a.rollouts):
-        buf = Rollout.empty(cfg.rollout_steps, cfg.num_envs, env.single_observation_space.shape)
+        buf = Rollout.empty(cfg.rollout_steps, cfg.num_envs, model.preprocess(obs), mirror=cfg.mirror)
         obs = collect_rollout(model, env, obs, bows, buf, tracker, cfg, torch.device("cpu"))
         if r < warm_up: continue
         with torch.no_grad(): next_value = model.get_value(obs, bows(bows.ids(env))).float()

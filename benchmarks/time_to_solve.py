@@ -51,7 +51,7 @@ def learner_fps(bf16: bool, updates: int = 3, seed: int = 0, **overrides) -> tup
     env = env_for(model, cfg.num_envs, cfg.max_steps, copy=False)
     obs, _ = env.reset(seed=seed)
     bows = TaskBows(train_instructions(cfg), model.vocab_size)
-    buf = Rollout.empty(cfg.rollout_steps, cfg.num_envs, env.single_observation_space.shape)
+    buf = Rollout.empty(cfg.rollout_steps, cfg.num_envs, model.preprocess(obs), mirror=cfg.mirror)
     tracker = EpisodeTracker(cfg.num_envs, speed_window=cfg.speed_window)
     t_collect = t_update = 0.0
     for i in range(updates + 1):

@@ -11,7 +11,7 @@ import torch
 from vla_cartpole.checkpoint import save_model
 from vla_cartpole.model import MiniVLA, seed_everything
 
-TINY = ["--num-envs", "4", "--rollout-steps", "16", "--minibatch-size", "32", "--max-frames", "128", "--eval-every-frames", "64",
+TINY = ["--num-envs", "4", "--rollout-steps", "16", "--num-minibatches", "2", "--max-frames", "128", "--eval-every-frames", "64",
         "--eval-episodes", "2", "--checkpoint-every-frames", "64", "--no-progress", "--threads", "1", "--device", "cpu"]
 
 

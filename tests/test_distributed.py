@@ -10,7 +10,7 @@ import pytest
 from vla_cartpole.checkpoint import load_model
 from vla_cartpole.distributed import parameters_digest
 
-ARGS = ["--num-envs", "8", "--rollout-steps", "16", "--minibatch-size", "32", "--eval-every-frames", "256", "--eval-episodes", "2",
+ARGS = ["--num-envs", "8", "--rollout-steps", "16", "--num-minibatches", "2", "--eval-every-frames", "256", "--eval-episodes", "2",
         "--checkpoint-every-frames", "256", "--no-progress", "--threads", "1", "--device", "cpu", "--plot", ""]
 
 

@@ -7,7 +7,7 @@ import torch
 
 from vla_cartpole.checkpoint import load_model
 
-TINY = ["--num-envs", "4", "--rollout-steps", "16", "--minibatch-size", "32", "--eval-every-frames", "100000",
+TINY = ["--num-envs", "4", "--rollout-steps", "16", "--num-minibatches", "2", "--eval-every-frames", "100000",
         "--checkpoint-every-frames", "64", "--no-progress", "--threads", "1", "--device", "cpu", "--plot", ""]
 
 

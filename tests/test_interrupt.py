@@ -12,7 +12,7 @@ import torch
 
 from vla_cartpole.checkpoint import load_model
 
-ARGS = ["--num-envs", "4", "--rollout-steps", "16", "--minibatch-size", "32", "--max-frames", "100000", "--eval-every-frames", "10000",
+ARGS = ["--num-envs", "4", "--rollout-steps", "16", "--num-minibatches", "2", "--max-frames", "100000", "--eval-every-frames", "10000",
         "--checkpoint-every-frames", "64", "--latest-every-frames", "64", "--no-progress", "--threads", "1",
         "--device", "cpu", "--plot", ""]
 

@@ -53,7 +53,7 @@ def test_eval_cli_any_instruction(tmp_path):
 
 
 def test_multi_task_training_cli_runs_and_resumes(tmp_path):
-    tiny = ["--multi-task", "--num-envs", "4", "--rollout-steps", "16", "--minibatch-size", "32", "--eval-every-frames", "64",
+    tiny = ["--multi-task", "--num-envs", "4", "--rollout-steps", "16", "--num-minibatches", "2", "--eval-every-frames", "64",
             "--eval-episodes", "2", "--checkpoint-every-frames", "64", "--no-progress", "--threads", "1", "--device", "cpu"]
     out = run(["vla_cartpole.train", *tiny, "--max-frames", "128"], tmp_path)
     assert out.returncode == 0, out.stderr
