@@ -2,7 +2,7 @@
 # One prepared check of the `gpu` preset, for a CUDA machine without network (it ends by itself within 8 minutes):
 #
 #   bash benchmarks/gpu_check.sh [--wheels DIR] [--minutes M]    # on the GPU machine
-#   bash benchmarks/gpu_check.sh --rehearsal                      # here, on the CPU: the same preset with --num-envs 16
+#   bash benchmarks/gpu_check.sh --rehearsal                      # here, on the CPU: the same preset with --num-envs 64
 #
 # It uses the machine's own PyTorch (a CUDA build of 2.x), installs whatever pure-Python dependency is missing from
 # the wheels folder DIR (pip install --no-index --find-links DIR; default: ./wheels), trains the gpu preset from
@@ -25,7 +25,7 @@ if ! python -c "import vla_cartpole.train" 2>/dev/null; then
   [ -d "$WHEELS" ] || { echo "gpu_check.sh: vla_cartpole's dependencies are missing and there is no wheels folder $WHEELS" >&2; exit 2; }
   python -m pip install -q --no-index --find-links "$WHEELS" -e .
 fi
-if [ "$REHEARSAL" = 1 ]; then ARGS=(--device cpu --num-envs 16); else ARGS=(); fi
+if [ "$REHEARSAL" = 1 ]; then ARGS=(--device cpu --num-envs 64); else ARGS=(); fi
 timeout 480 python - "$MINUTES" "${ARGS[@]}" <<'EOF'
 import sys, tempfile, time
 import torch

@@ -35,7 +35,7 @@ def solve_runs(seeds, max_minutes, threads=None, max_frames=None, eval_episodes=
         final = evaluate_model(env, res.model, cfg.instruction, eval_episodes, seed=0)
         rows.append((seed, res, final))
         s = res.solved_at
-        print(f"seed {seed}: " + (f"solved at {s['frames']:,} frames in {s['minutes']:.1f} min" if s else f"NOT solved ({res.stop_reason})")
+        print(f"seed {seed}: " + (f"solved at {s['frames']:,} frames in {s['minutes'] * 60:.0f} s" if s else f"NOT solved ({res.stop_reason})")
               + f"; {res.frames / res.seconds:,.0f} frames/s; held-out eval (seeds 0-{eval_episodes - 1}): length {final['avg_length']:.1f}, "
               f"return {final['avg_reward']:.1f}", flush=True)
     return rows
@@ -83,14 +83,17 @@ def main(argv=None):
         rows = solve_runs(args.seeds, args.max_minutes, args.threads, max_frames=1024 if args.quick else None,
                           eval_episodes=2 if args.quick else 100)
         solved = [r.solved_at for _, r, _ in rows if r.solved_at]
-        print(f"\n| seed | frames to solve | minutes to solve | training frames/s | held-out length | held-out return |\n|---|---|---|---|---|---|")
+        print(f"\n| seed | frames to solve | seconds to solve | training frames/s | held-out length | held-out return |\n|---|---|---|---|---|---|")
         for seed, r, f in rows:
             s = r.solved_at
-            print(f"| {seed} | {s['frames']:,} | {s['minutes']:.1f} | {r.frames / r.seconds:,.0f} | {f['avg_length']:.1f} | {f['avg_reward']:.1f} |"
-                  if s else f"| {seed} | not solved | > {r.seconds / 60:.1f} | {r.frames / r.seconds:,.0f} | {f['avg_length']:.1f} | {f['avg_reward']:.1f} |")
+            print(f"| {seed} | {s['frames']:,} | {s['minutes'] * 60:.0f} | {r.frames / r.seconds:,.0f} | {f['avg_length']:.1f} | {f['avg_reward']:.1f} |"
+                  if s else f"| {seed} | not solved | > {r.seconds:.0f} | {r.frames / r.seconds:,.0f} | {f['avg_length']:.1f} | {f['avg_reward']:.1f} |")
         if solved:
-            print(f"solved {len(solved)}/{len(rows)}; median {np.median([s['frames'] for s in solved]):,.0f} frames, "
-                  f"{np.median([s['minutes'] for s in solved]):.1f} min")
+            frames, seconds = np.median([s["frames"] for s in solved]), np.median([s["minutes"] * 60 for s in solved])
+            slowest = max(s["minutes"] * 60 for s in solved)
+            print(f"solved {len(solved)}/{len(rows)}; median {frames:,.0f} frames, {seconds:.0f} s; slowest {slowest:.0f} s")
+            met = len(solved) == len(rows) and seconds <= 60 and slowest <= 180 and frames <= 150_000
+            print(f"targets (every seed solves, median <= 60 s, every seed <= 3 min, median <= 150k frames): {'met' if met else 'NOT met'}")
     size = dict(updates=1, num_envs=8, rollout_steps=16) if args.quick else {}
     fp32, bf16 = learner_fps(False, **size), learner_fps(True, **size)
     print(f"\n| precision | env frames/s (collect + update) | update samples/s (fwd+bwd) |\n|---|---|---|")

@@ -341,6 +341,7 @@ class MiniCartPoleVisionVectorEnv(InstructedEnvs, VectorEnv):
         self.state = np.zeros((n, 4))
         self.steps = np.zeros(n, np.int64)
         self._stack = np.full((n, stack_span(self.frame_stack, self.frame_stride), HEIGHT, WIDTH, 3), 255, np.uint8)
+        self._picked = None                                        # with uneven gaps and copy=False: the buffer observations are gathered into
         self._rngs = [None] * n
         self._init_instructions(instructions, start_x_spread)
 
@@ -350,7 +351,10 @@ class MiniCartPoleVisionVectorEnv(InstructedEnvs, VectorEnv):
         return stack[..., -1, :, :, :] if self.frame_stack == 1 else stack[..., self._pick, :, :, :]
 
     def _obs(self, idx=slice(None)):
-        return self._view(idx).copy() if self.copy else self._view(idx)
+        if self.copy: return self._view(idx).copy()
+        if isinstance(self._pick, slice) or idx != slice(None): return self._view(idx)
+        if self._picked is None: self._picked = np.empty((self.num_envs, self.frame_stack, HEIGHT, WIDTH, 3), np.uint8)
+        return np.take(self._stack, self._pick, axis=1, out=self._picked)   # uneven gaps: gathered, into one buffer reused every step
 
     def _info(self, state) -> dict:
         info = _state_info(state)
@@ -383,7 +387,8 @@ class MiniCartPoleVisionVectorEnv(InstructedEnvs, VectorEnv):
         self.steps += 1
         truncated = self.steps >= self.max_episode_steps
         drawn = slice(POLE_TOP, CART_TOP + CART_H)             # nothing is ever drawn outside these rows: shift only them
-        self._stack[:, :-1, drawn] = self._stack[:, 1:, drawn]
+        for j in range(self._stack.shape[1] - 1):             # frame by frame: overlapping slices would make numpy copy all first
+            self._stack[:, j, drawn] = self._stack[:, j + 1, drawn]
         render_frames(state[:, 0], state[:, 2], out=self._stack[:, -1], margins_white=True)
         done = np.flatnonzero(terminated | truncated)
         if len(done) == 0: return self._obs(), reward, terminated, truncated, self._info(state)

@@ -17,7 +17,7 @@ import torch
 
 from .checkpoint import CheckpointError, check_writable, load_model, load_pretrained
 from .env import MiniCartPoleVisionEnv, MiniCartPoleVisionVectorEnv
-from .model import MiniVLA
+from .model import MiniVLA, keep_freed_memory
 from .tasks import DEFAULT_INSTRUCTION, HELD_OUT, TRAIN_INSTRUCTIONS, episode_success, goal_error, goal_for
 from .text import make_bow_instruction
 
@@ -311,6 +311,7 @@ def eval_main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", default=None, help="also write the results to this JSON file")
     args = p.parse_args(argv)
     check_options(args, paths=[("json", (".json",))], at_least_one=["episodes"], not_negative=["seed"])
+    keep_freed_memory()                                          # see 02_model: most of the system time goes otherwise
     episodes = args.episodes if args.episodes is not None else 100 if args.tasks else 5
     model, instruction = model_from_args(args, multi_task=args.tasks)
     if args.tasks:

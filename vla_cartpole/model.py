@@ -5,8 +5,10 @@
 # %% ../nbs/02_model.ipynb #84a31b5c
 from __future__ import annotations
 
+import ctypes
 import math
 import random
+import sys
 
 import numpy as np
 import torch
@@ -16,8 +18,8 @@ from torch import nn
 from .env import check_frame_stride
 
 # %% auto #0
-__all__ = ['IMAGE_HW', 'KEYPOINT_BANDS', 'ENCODERS', 'pick_device', 'seed_everything', 'spec_encoder', 'CropInvert',
-           'compact_encoder', 'BandKeypoints', 'keypoints_encoder', 'MiniVLA', 'spec_param_count']
+__all__ = ['IMAGE_HW', 'KEYPOINT_BANDS', 'ENCODERS', 'pick_device', 'seed_everything', 'keep_freed_memory', 'spec_encoder',
+           'CropInvert', 'compact_encoder', 'BandKeypoints', 'keypoints_encoder', 'MiniVLA', 'spec_param_count']
 
 # %% ../nbs/02_model.ipynb #31d4a5c3
 def pick_device(prefer: str | None = None) -> torch.device:
@@ -33,6 +35,15 @@ def seed_everything(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)
+
+# %% ../nbs/02_model.ipynb #644a4a04
+def keep_freed_memory() -> bool:
+    "Ask glibc's malloc to keep freed memory for reuse instead of returning it to the kernel every step; whether it could."
+    if not sys.platform.startswith("linux"): return False
+    try: libc = ctypes.CDLL("libc.so.6")
+    except OSError: return False                                   # another C library (musl): nothing to tune
+    M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+    return bool(libc.mallopt(M_TRIM_THRESHOLD, 2**30)) and bool(libc.mallopt(M_MMAP_THRESHOLD, 2**25))
 
 # %% ../nbs/02_model.ipynb #8584ae4e
 def _init(layer: nn.Module, gain: float = math.sqrt(2)) -> nn.Module:
@@ -93,7 +104,9 @@ class BandKeypoints(nn.Module):
         if frames.shape[2] == IMAGE_HW[0]: frames = frames[:, :, self.rows[0]:self.rows[1]]
         B, k, R = frames.shape[:3]
         scale = 1 / 255 if frames.dtype == torch.uint8 else 1.0
-        means = (self.band_rows * scale) @ frames.reshape(B, k, R, -1).float()   # [B, k, bands, 256·3]
+        rows = (self.band_rows * scale).to(frames.device)
+        means = torch.cat([rows @ part.float() for part in frames.reshape(B, k, R, -1).split(64)])   # [B, k, bands, 256·3];
+        # 64 pictures at a time, so that their float copy stays small enough for malloc to reuse (see keep_freed_memory)
         return (1.0 - means).view(B, k, len(self.bands), IMAGE_HW[1], 3).transpose(-1, -2).contiguous()
 
     def keypoints(self, prof: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
