@@ -350,9 +350,9 @@ class MiniCartPoleVisionVectorEnv(InstructedEnvs, VectorEnv):
         stack = self._stack[idx]
         return stack[..., -1, :, :, :] if self.frame_stack == 1 else stack[..., self._pick, :, :, :]
 
-    def _obs(self, idx=slice(None)):
-        if self.copy: return self._view(idx).copy()
-        if isinstance(self._pick, slice) or idx != slice(None): return self._view(idx)
+    def _obs(self):
+        if self.copy: return self._view().copy()
+        if isinstance(self._pick, slice): return self._view()
         if self._picked is None: self._picked = np.empty((self.num_envs, self.frame_stack, HEIGHT, WIDTH, 3), np.uint8)
         return np.take(self._stack, self._pick, axis=1, out=self._picked)   # uneven gaps: gathered, into one buffer reused every step
 
