@@ -20,7 +20,7 @@ from vla_cartpole.checkpoint import load_model, load_pretrained
 from vla_cartpole.env import MiniCartPoleVisionVectorEnv
 from vla_cartpole.gae import compute_gae_batch
 from vla_cartpole.tasks import TRAIN_INSTRUCTIONS
-from vla_cartpole.config import kept_words, make_config, train_instructions
+from vla_cartpole.config import make_config, train_instructions
 from vla_cartpole.rollout import EpisodeTracker, Rollout, TaskBows, collect_rollout
 
 WARM_UP = 2   # rollouts left out at the start: every episode then starts at the same step, which no training rollout sees
@@ -39,8 +39,7 @@ def main(argv=None) -> None:
     torch.manual_seed(a.seed)
     model = (load_pretrained("cartpole_tasks") if a.weights is None else load_model(a.weights))[0].float().eval()
     cfg = make_config("tasks", device="cpu", frame_stack=model.frame_stack, frame_stride=model.frame_stride, **size)
-    bows = TaskBows(train_instructions(cfg), model.vocab_size, None, cfg.word_dropout,
-                    torch.Generator().manual_seed(a.seed), keep_words=kept_words(cfg), phrase_mix=cfg.phrase_mix)
+    bows = TaskBows(train_instructions(cfg), model.vocab_size)
     env = MiniCartPoleVisionVectorEnv(cfg.num_envs, cfg.max_steps, frame_stack=cfg.frame_stack, frame_stride=cfg.frame_stride,
                                       copy=False, instructions=bows.instructions, start_x_spread=cfg.start_x_spread)
     obs, _ = env.reset(seed=a.seed)
@@ -52,7 +51,7 @@ def main(argv=None) -> None:
         with torch.no_grad(): next_value = model.get_value(obs, bows(bows.ids(env))).float()
         adv, _ = compute_gae_batch(buf.rewards, buf.values, next_value, buf.dones, cfg.gamma, cfg.gae_lambda, buf.trunc_values)
         advs.append(adv.reshape(-1))
-        goals += [TRAIN_INSTRUCTIONS[bows.instructions[i]] for i in bows.instruction_of(buf.bow_ids.reshape(-1)).tolist()]
+        goals += [TRAIN_INSTRUCTIONS[bows.instructions[i]] for i in buf.bow_ids.reshape(-1).tolist()]
     adv, goals = torch.cat(advs), np.array(goals)
     print(f"{len(adv)} steps ({a.rollouts} rollouts of {cfg.num_envs} envs × {cfg.rollout_steps} steps), "
           f"advantages in the trainer's reward units (reward_scale {cfg.reward_scale})")

@@ -31,7 +31,8 @@ from vla_cartpole.checkpoint import load_model, load_pretrained
 from vla_cartpole.env import (CART_TOP, DT, POLE_LEN, POLE_TOP, PX_PER_M, MiniCartPoleVisionVectorEnv, frame_offsets, goal_bonus,
                               render_frames)
 from vla_cartpole.eval import env_for, greedy_actions
-from vla_cartpole.tasks import GOALS, TRAIN_INSTRUCTIONS, episode_success, goal_for
+from vla_cartpole.grammar import CLASSIC
+from vla_cartpole.tasks import GOALS, episode_success, goal_for
 from vla_cartpole.text import make_bow_instruction
 
 INSTRUCTION, GOAL = "move to the left while balancing", GOALS["move_left"]
@@ -119,7 +120,7 @@ def main(argv=None):
         print(f"{'controller ' + str(gains):>28} | {str(steps_back(4, stride)):>25} | {success:7.0%} | {sway:16.3f} | {speed:+.3f}")
     model = (load_pretrained("cartpole_tasks")[0] if a.weights is None else load_model(a.weights)[0]).float().eval()
     env, agent = env_for(model, a.episodes), {}
-    for text in (t for t in TRAIN_INSTRUCTIONS if goal_for(t).kind == "velocity"):   # INSTRUCTION is one of them
+    for text in (t for t in CLASSIC if goal_for(t).kind == "velocity"):   # INSTRUCTION is one of them
         bow = make_bow_instruction(text, model.vocab_size)
         with torch.no_grad(): agent[text] = score(env, lambda obs: greedy_actions(model, obs, bow), instruction=text)
     success, sway, speed, vs = agent[INSTRUCTION]
