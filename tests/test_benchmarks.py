@@ -15,6 +15,7 @@ SCRIPTS = sorted(BENCHMARKS.glob("*.py"))
 # something with a number in it.
 EXPECTED = {
     "advantage_spread.py": ["× centre", "move_right", "all"],
+    "eval_speed.py": ["episodes/s"],
     "encoders.py": ["train fp32", "infer bf16", "keypoints", "compact", "spec"],
     "env_throughput.py": ["SyncVectorEnv over single envs", "MiniCartPoleVisionVectorEnv k=2 copy=True", "x the loop"],
     "moving_ceiling.py": ["controller (", "agent cartpole_tasks", "starting 0.4 m ahead"],

@@ -20,7 +20,7 @@ from .env import MiniCartPoleVisionEnv, MiniCartPoleVisionVectorEnv
 from .model import MiniVLA, keep_freed_memory
 from .grammar import CLASSIC, HELD_OUT_COMBINATIONS, HELD_OUT_WORDS, TRAIN_INSTRUCTIONS, pick, unknown_words, vocabulary
 from .tasks import DEFAULT_INSTRUCTION, GOALS, episode_success, goal_error, goal_for, goal_name
-from .text import make_bow_instruction
+from .text import make_bow_instruction, word_bucket
 
 # %% auto #0
 __all__ = ['UNRELATED', 'TASK_GROUPS', 'TARGETS', 'USER_ERRORS', 'MAX_EPISODE_STEPS', 'greedy_actions', 'env_for',
@@ -297,13 +297,16 @@ def model_from_args(args, multi_task: bool = False) -> tuple[MiniVLA, str, set[s
     known = vocabulary(cfg["instructions"]) if "instructions" in cfg else None
     return model, args.instruction if args.instruction is not None else cfg.get("instruction", DEFAULT_INSTRUCTION), known
 
-def reading(instruction: str, known: set[str] | None = None) -> str:
-    "What the agent makes of `instruction`: the words it never saw in training (`known`: the words it did) and the goal it names."
+def reading(instruction: str, known: set[str] | None = None, vocab_size: int = 1000) -> str:
+    """What the agent makes of `instruction`: the words it never saw in training (`known`: the words it did) — ignored,
+    unless the hash puts one in a known word's bucket, where it reads as that word — and the goal the text names."""
     name = goal_name(instruction)
     goal = f"goal: {name} ({GOALS[name]})" if name else "goal: none (the task set does not know this instruction)"
     if known is None: return goal
-    ignored = unknown_words(instruction, known)
-    return (f"ignored: {' '.join(ignored)} (never seen in training); " if ignored else "ignored: nothing; ") + goal
+    unseen, twin = unknown_words(instruction, known), {word_bucket(w, vocab_size): w for w in sorted(known)}
+    ignored = [w for w in unseen if word_bucket(w, vocab_size) not in twin]
+    aliases = [f"{w} reads as {twin[word_bucket(w, vocab_size)]!r} (the same hash bucket); " for w in unseen if w not in ignored]
+    return (f"ignored: {' '.join(ignored)} (never seen in training); " if ignored else "ignored: nothing; ") + "".join(aliases) + goal
 
 def user_errors(main):
     "Turn a user error in `main` into one line on stderr (no traceback): exit code 2 for a bad value (`UsageError`), 1 for a file that fails."
