@@ -196,7 +196,7 @@ def evaluate_tasks(model: MiniVLA, num_episodes: int = 100, seed: int = 0, max_s
     "Success rate, return, length and goal error of greedy episodes (seeds `seed + i`) for each of `task_rows()`."
     if num_episodes < 1: raise ValueError(f"num_episodes must be at least 1, got {num_episodes}")
     rows = task_rows(min(num_episodes, 20), model.vocab_size) if rows is None else rows
-    texts = [texts[i % len(texts)] for _, _, texts, _ in rows for i in range(num_episodes)]
+    texts = [own[i % len(own)] for _, _, own, _ in rows for i in range(num_episodes)]
     reads = [r for *_, r in rows for _ in range(num_episodes)]
     seeds = [seed + i for _ in rows for i in range(num_episodes)]
     env = env_for(model, min(num_envs, len(seeds)), max_steps, copy=False)
