@@ -26,7 +26,7 @@ from .text import make_bow_instruction, word_bucket
 __all__ = ['UNRELATED', 'TASK_GROUPS', 'TARGETS', 'USER_ERRORS', 'MAX_EPISODE_STEPS', 'greedy_actions', 'env_for',
            'evaluate_model', 'format_evaluation', 'record_episode', 'goal_rows', 'task_rows', 'evaluate_tasks',
            'format_task_table', 'resolve_weights', 'UsageError', 'OneLineParser', 'add_model_options', 'check_options',
-           'model_from_args', 'reading', 'user_errors', 'eval_main']
+           'model_from_args', 'unseen_note', 'reading', 'user_errors', 'eval_main']
 
 # %% ../nbs/05_evaluation.ipynb #a8973ed5
 @torch.no_grad()
@@ -297,16 +297,19 @@ def model_from_args(args, multi_task: bool = False) -> tuple[MiniVLA, str, set[s
     known = vocabulary(cfg["instructions"]) if "instructions" in cfg else None
     return model, args.instruction if args.instruction is not None else cfg.get("instruction", DEFAULT_INSTRUCTION), known
 
-def reading(instruction: str, known: set[str] | None = None, vocab_size: int = 1000) -> str:
-    """What the agent makes of `instruction`: the words it never saw in training (`known`: the words it did) — ignored,
-    unless the hash puts one in a known word's bucket, where it reads as that word — and the goal the text names."""
-    name = goal_name(instruction)
-    goal = f"goal: {name} ({GOALS[name]})" if name else "goal: none (the task set does not know this instruction)"
-    if known is None: return goal
+def unseen_note(instruction: str, known: set[str], vocab_size: int = 1000) -> str:
+    """The words of `instruction` training never used (`known`: the words it did): ignored, unless the hash puts one in a
+    known word's bucket, where it reads as that word."""
     unseen, twin = unknown_words(instruction, known), {word_bucket(w, vocab_size): w for w in sorted(known)}
     ignored = [w for w in unseen if word_bucket(w, vocab_size) not in twin]
-    aliases = [f"{w} reads as {twin[word_bucket(w, vocab_size)]!r} (the same hash bucket); " for w in unseen if w not in ignored]
-    return (f"ignored: {' '.join(ignored)} (never seen in training); " if ignored else "ignored: nothing; ") + "".join(aliases) + goal
+    aliases = [f"; {w} reads as {twin[word_bucket(w, vocab_size)]!r} (the same hash bucket)" for w in unseen if w not in ignored]
+    return (f"ignored: {' '.join(ignored)} (never seen in training)" if ignored else "ignored: nothing") + "".join(aliases)
+
+def reading(instruction: str, known: set[str] | None = None, vocab_size: int = 1000) -> str:
+    "What the agent makes of `instruction`: `unseen_note` (with `known`, the words it trained on) and the goal the text names."
+    name = goal_name(instruction)
+    goal = f"goal: {name} ({GOALS[name]})" if name else "goal: none (the task set does not know this instruction)"
+    return goal if known is None else f"{unseen_note(instruction, known, vocab_size)}; {goal}"
 
 def user_errors(main):
     "Turn a user error in `main` into one line on stderr (no traceback): exit code 2 for a bad value (`UsageError`), 1 for a file that fails."

@@ -14,7 +14,7 @@ from PIL import Image
 from .checkpoint import load_pretrained
 from .eval import record_episode
 from .model import MiniVLA
-from .eval import reading
+from .eval import unseen_note
 from .grammar import CLASSIC, HELD_OUT_WORDS, PARAPHRASES, pick, vocabulary
 from .tasks import GOALS, TOLERANCE, goal_error
 
@@ -108,7 +108,7 @@ class RolloutPlayer:
                    f"tolerance {TOLERANCE[goal.kind]})")
         self.status.value = (f"{ep['length']} steps, return {ep['total_reward']:.1f} — "
                              + ("the pole fell" if ep["terminated"] else "reached the step limit") + f"; {verdict}"
-                             + ("" if self.known is None else f"<br>{reading(text, self.known).split('; goal')[0]}"))
+                             + ("" if self.known is None else f"<br>{unseen_note(text, self.known)}"))
         h, w = ep["frames"][0].shape[:2]
         self.image.layout.width, self.image.layout.height = f"{w * self.scale}px", f"{h * self.scale}px"
         self.trace.layout.width, self.trace.layout.height = "512px", "64px"       # trace_image's size
