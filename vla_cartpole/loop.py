@@ -25,7 +25,7 @@ from .env import MiniCartPoleVisionVectorEnv
 from .eval import env_for, evaluate_model, evaluate_tasks, goal_rows
 from .model import MiniVLA, keep_freed_memory, pick_device, seed_everything
 from .ppo import anneal_learning_rates, make_optimizer, new_state_critic, update
-from .rollout import EpisodeTracker, Rollout, TaskBows, TrainingDiverged, autocast, collect_rollout, critic_view
+from .rollout import EpisodeTracker, Observer, Rollout, TaskBows, TrainingDiverged, autocast, collect_rollout, critic_view
 from .tasks import GOALS, goal_name
 from .torch_env import TorchCartPoleVectorEnv
 
@@ -224,6 +224,7 @@ class Run:
     eval_env: object
     buf: Rollout
     tracker: EpisodeTracker
+    observer: Observer       # what the rollouts keep of the env's frames, kept a frame at a time
     saved_at: int | None = None   # the frame of the last training state written
 
 # %% ../nbs/07d_training.ipynb #a14b5a61
@@ -261,7 +262,7 @@ def start_run(cfg: TrainConfig, model: MiniVLA | None = None) -> Run:
         tracker.ret[:], tracker.len[:] = mine["tracker"]["ret"].numpy(), mine["tracker"]["len"].numpy()
         if mine["tracker"].get("speeds", torch.zeros(0)).shape == tracker.speeds.shape: tracker.speeds[:] = mine["tracker"]["speeds"].numpy()
     return Run(cfg, d, device, res, net, optimizer, critic, critic_optimizer, gen, bows, env, obs, eval_env, buf, tracker,
-               saved_at=res.frames if cfg.resume else None)
+               Observer(model, env, cfg.mirror), saved_at=res.frames if cfg.resume else None)
 
 # %% ../nbs/07d_training.ipynb #e6de272b
 def save_latest(r: Run) -> None:
@@ -287,7 +288,7 @@ def run_training(cfg: TrainConfig, model: MiniVLA | None = None) -> TrainResult:
             res.stop_reason = from_main(_stop_reason(cfg, res), d)   # rank 0 decides for everyone
             if res.stop_reason: break
             try:
-                r.obs = collect_rollout(model, env, r.obs, bows, r.buf, tracker, cfg, r.device, r.critic)
+                r.obs = collect_rollout(model, env, r.obs, bows, r.buf, tracker, cfg, r.device, r.critic, r.observer)
                 with torch.no_grad(), autocast(cfg, r.device):
                     next_value = model.get_value(r.obs, bows(bows.ids(env))).float().cpu() if r.critic is None else r.critic(*critic_view(env, tracker))
                 anneal_learning_rates(r.optimizer, cfg, res.frames)

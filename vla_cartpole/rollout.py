@@ -12,7 +12,7 @@ import torch
 from torch.distributions import Categorical
 
 from .config import TrainConfig
-from .env import MiniCartPoleVisionVectorEnv, goal_bonus, mirror_frames
+from .env import MiniCartPoleVisionVectorEnv, frame_offsets, goal_bonus, mirror_frames
 from .model import MiniVLA
 from .state_critic import StateCritic, critic_inputs, goal_indices
 from .tasks import mirror_instruction
@@ -20,13 +20,13 @@ from .text import make_bow_batch
 
 # %% auto #0
 __all__ = ['Rollout', 'EpisodeTracker', 'TaskBows', 'learned_reward', 'TrainingDiverged', 'policy', 'autocast', 'critic_view',
-           'observe', 'collect_rollout']
+           'Observer', 'collect_rollout']
 
 # %% ../nbs/07a_rollouts.ipynb #d0f2f90f
 @dataclass
 class Rollout:
     "Storage for `T` steps of `N` environments."
-    obs: torch.Tensor          # [T, N, ...] what the model reads of each step's pictures (`observe`), on the env's device
+    obs: torch.Tensor          # [T, N, ...] what the model reads of each step's pictures (`Observer`), on the env's device
     actions: torch.Tensor      # [T, N] long
     logprobs: torch.Tensor     # [T, N]
     values: torch.Tensor       # [T, N]
@@ -136,18 +136,50 @@ def critic_view(env, tracker: EpisodeTracker) -> tuple[torch.Tensor, torch.Tenso
     return critic_inputs(_np(env.state), *tracker.window()), goal_indices(env.goal)
 
 # %% ../nbs/07a_rollouts.ipynb #eef485cd
-def observe(model: MiniVLA, obs, mirror: bool = False) -> tuple[torch.Tensor, torch.Tensor | None]:
-    "What a rollout keeps of a step's pictures (`model.preprocess`), and with `mirror` of their mirror images (else `None`)."
-    seen = model.preprocess(obs)
-    return seen, model.preprocess(torch.as_tensor(mirror_frames(_np(obs))).to(seen.device)) if mirror else None
+class Observer:
+    """What a rollout keeps of each step's pictures (`model.preprocess`), and with `mirror` of their mirror images.
+    With band profiles, each frame's are kept in a ring: call `step` with every observation the env returns."""
+    def __init__(self, model: MiniVLA, env, mirror: bool = False):
+        self.model, self.mirror, self.ring = model, mirror, None
+        if model.reads_profiles:                    # every frame the env keeps, oldest first
+            self.offsets = torch.tensor(frame_offsets(env.frame_stack, env.frame_stride))
+            self.ring, self.oldest = self._profiles(env.state_dict()["stack"]), 0
+
+    def _profiles(self, frames) -> list:
+        "Band profiles of uint8 frames `[N, m, 64, 256, 3]`, and of their mirror images (else `None`)."
+        device = self.model.text[0].weight.device
+        seen = self.model.vision.profiles(torch.as_tensor(frames).to(device))
+        return [seen, self.model.vision.profiles(torch.as_tensor(mirror_frames(_np(frames))).to(device)) if self.mirror else None]
+
+    def __call__(self, obs) -> tuple[torch.Tensor, torch.Tensor | None]:
+        "What to keep of the observations `obs`, and of their mirror images (else `None`)."
+        if self.ring is None:
+            seen = self.model.preprocess(obs)
+            return seen, self.model.preprocess(torch.as_tensor(mirror_frames(_np(obs))).to(seen.device)) if self.mirror else None
+        slots = (self.oldest + self.offsets) % self.ring[0].shape[1]
+        return self.ring[0][:, slots], None if self.ring[1] is None else self.ring[1][:, slots]
+
+    def step(self, obs, done) -> None:
+        "Take in the newest frames of `obs`, the observations a step returned; environments `done` were reset (their stacks refilled)."
+        if self.ring is None: return
+        newest = obs[:, None] if self.model.frame_stack == 1 else obs[:, -1:]
+        done, slot = torch.as_tensor(_np(done)), self.oldest
+        self.oldest = (slot + 1) % self.ring[0].shape[1]
+        for ring, new in zip(self.ring, self._profiles(newest)):
+            if ring is None: continue
+            ring[:, slot] = new[:, 0]                      # the oldest frame's slot takes the new frame
+            ring[done] = new[done]                         # a reset env's stack: its first frame everywhere
 
 # %% ../nbs/07a_rollouts.ipynb #c8a93d57
 @torch.no_grad()
 def collect_rollout(model: MiniVLA, env: MiniCartPoleVisionVectorEnv, obs, bows: TaskBows, buf: Rollout,
-                    tracker: EpisodeTracker, cfg: TrainConfig, device: torch.device, critic: StateCritic | None = None):
-    "Fill `buf` with `T` steps from `env` starting at `obs`; returns the observation after the last step."
+                    tracker: EpisodeTracker, cfg: TrainConfig, device: torch.device, critic: StateCritic | None = None,
+                    observer: Observer | None = None):
+    """Fill `buf` with `T` steps from `env` starting at `obs`; returns the observation after the last step.
+    Pass the same `observer` to every rollout of a run (else each rollout starts one from the env's frames)."""
+    observer = observer or Observer(model, env, buf.mirrored is not None)
     for t in range(buf.actions.shape[0]):
-        seen, mirrored = observe(model, obs, buf.mirrored is not None)
+        seen, mirrored = observer(obs)
         buf.obs[t] = seen
         if mirrored is not None: buf.mirrored[t] = mirrored
         buf.bow_ids[t] = ids = bows.ids(env)            # read before the step: an autoreset may change them
@@ -158,6 +190,7 @@ def collect_rollout(model: MiniVLA, env: MiniCartPoleVisionVectorEnv, obs, bows:
         action = dist.sample()
         obs, reward, terminated, truncated, info = env.step(action if torch.is_tensor(obs) else action.cpu().numpy())
         reward, terminated, truncated = _np(reward), _np(terminated), _np(truncated)
+        observer.step(obs, terminated | truncated)
         buf.actions[t], buf.logprobs[t], buf.values[t] = action.cpu(), dist.log_prob(action).cpu(), value.float().cpu()
         fin = info.get("final_info", info)              # the states the step reached, before any autoreset
         after = np.stack([_np(fin[k]) for k in ("x", "x_dot", "theta", "theta_dot")], 1)
