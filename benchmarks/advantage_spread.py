@@ -19,7 +19,7 @@ import torch
 from vla_cartpole.checkpoint import load_model, load_pretrained
 from vla_cartpole.env import MiniCartPoleVisionVectorEnv
 from vla_cartpole.gae import compute_gae_batch
-from vla_cartpole.tasks import TRAIN_INSTRUCTIONS
+from vla_cartpole.grammar import TRAIN_INSTRUCTIONS
 from vla_cartpole.config import make_config, train_instructions
 from vla_cartpole.rollout import EpisodeTracker, Rollout, TaskBows, collect_rollout
 

@@ -9,7 +9,7 @@ import pytest
 from vla_cartpole.checkpoint import load_pretrained, pretrained_dir
 from vla_cartpole.eval import evaluate_tasks, task_rows
 from vla_cartpole.eval import TASK_GROUPS
-from vla_cartpole.tasks import TRAIN_INSTRUCTIONS
+from vla_cartpole.grammar import TRAIN_INSTRUCTIONS
 
 SHIPPED = (pretrained_dir() / "cartpole_tasks.json").exists()
 needs_weights = pytest.mark.skipif(not SHIPPED, reason="no shipped multi-task weights in this checkout")

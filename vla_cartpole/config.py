@@ -17,7 +17,8 @@ import tyro
 
 from .env import SPEED_SCALE, check_frame_stride
 from .model import ENCODERS, MiniVLA, pick_device
-from .tasks import TRAIN_INSTRUCTIONS, goal_for
+from .grammar import TRAIN_INSTRUCTIONS
+from .tasks import goal_for
 from .text import make_bow_batch, make_bow_instruction
 
 # %% auto #0

@@ -10,7 +10,8 @@ import torch
 from torch import nn
 
 from .env import THETA_LIMIT, X_LIMIT
-from .tasks import GOALS, MIRROR_WORDS
+from .grammar import MIRROR_WORDS
+from .tasks import GOALS
 
 # %% auto #0
 __all__ = ['GOAL_NAMES', 'STATE_SCALE', 'goal_indices', 'GoalLinear', 'goal_mlp', 'critic_inputs', 'StateCritic']

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .grammar import MIRROR_WORDS, TRAIN_INSTRUCTIONS, goal_of, mirror_words   # the first two: for modules that import them from here
+from .grammar import goal_of, mirror_words
 
 # %% auto #0
 __all__ = ['GOAL_KINDS', 'GOALS', 'DEFAULT_INSTRUCTION', 'SUCCESS_WINDOW', 'TOLERANCE', 'Goal', 'normalise', 'goal_name',
