@@ -14,6 +14,7 @@ from gymnasium import spaces
 from gymnasium.utils import seeding
 from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
+from fastcore.basics import patch
 
 from .tasks import DEFAULT_INSTRUCTION, goal_for, normalise
 
@@ -22,8 +23,7 @@ __all__ = ['GRAVITY', 'CART_MASS', 'POLE_MASS', 'POLE_HALF_LENGTH', 'FORCE_MAG',
            'SPEED_SCALE', 'HEIGHT', 'WIDTH', 'CART_W', 'CART_H', 'CART_TOP', 'POLE_LEN', 'POLE_THICK', 'POLE_TOP',
            'CENTER_COL', 'PX_PER_M', 'RESET_OPTIONS', 'ENV_ID', 'physics_step', 'is_terminated', 'goal_bonus',
            'shaped_reward', 'cart_columns', 'render_frames', 'mirror_frames', 'obs_shape', 'check_frame_stride',
-           'frame_offsets', 'stack_span', 'MiniCartPoleVisionEnv', 'InstructedEnvs', 'MiniCartPoleVisionVectorEnv',
-           'reference_rollout']
+           'frame_offsets', 'stack_span', 'MiniCartPoleVisionEnv', 'InstructedEnvs', 'MiniCartPoleVisionVectorEnv']
 
 # %% ../nbs/00a_env.ipynb #6b2b45ed
 GRAVITY, CART_MASS, POLE_MASS, POLE_HALF_LENGTH = 9.8, 1.0, 0.1, 0.5
@@ -248,25 +248,12 @@ class MiniCartPoleVisionEnv(gym.Env):
         "The current frame, `(64, 256, 3)` uint8."
         return self._frames[-1].copy() if self.render_mode == "rgb_array" else None
 
-# %% ../nbs/00a_env.ipynb #23399e01
+# %% ../nbs/00a_env.ipynb #a7df86ab
 def _check_actions(actions, n: int) -> np.ndarray:
     a = np.asarray(actions)
     if a.shape != (n,) or not (np.issubdtype(a.dtype, np.integer)) or not np.isin(a, (0, 1)).all():
         raise ValueError(f"actions must be an integer array of shape ({n},) with values 0 or 1, got {actions!r}")
     return a
-
-def _generator_from_state(state: dict) -> np.random.Generator:
-    bitgen = getattr(np.random, state["bit_generator"])()
-    bitgen.state = state
-    return np.random.Generator(bitgen)
-
-def _check_env_state(d: dict, num_envs: int, frame_stack: int, frame_stride: int | tuple = 1) -> None:
-    "Raise `ValueError` unless `d` is a vector env `state_dict` for `num_envs` envs stacking `frame_stack` frames `frame_stride` apart."
-    want = dict(state=(num_envs, 4), steps=(num_envs,), stack=(num_envs, stack_span(frame_stack, frame_stride), HEIGHT, WIDTH, 3))
-    got = {k: tuple(np.shape(d.get(k))) for k in want}
-    if got != want or len(d.get("rngs", ())) != num_envs:
-        raise ValueError(f"env state does not fit this env (num_envs={num_envs}, frame_stack={frame_stack}, frame_stride={frame_stride}): "
-                         f"expected shapes {want} and {num_envs} generators, got {got}")
 
 def _vector_seeds(seed, rngs: list) -> list | None:
     "Per-environment seeds for a vector reset: `seed + i`, a list as given, or `None` to continue every env's generator."
@@ -276,6 +263,7 @@ def _vector_seeds(seed, rngs: list) -> list | None:
     if isinstance(seed, (list, tuple)) and len(seed) == n: return list(seed)
     raise ValueError(f"seed must be None, an int or a list of {n} seeds, got {seed!r}")
 
+# %% ../nbs/00a_env.ipynb #12e99ae1
 class InstructedEnvs:
     """Per-environment instructions of a vector env: drawn from `instructions` at every episode start (with that
     environment's own generator, only when there is more than one), or fixed for all later episodes by
@@ -321,6 +309,7 @@ class InstructedEnvs:
         self._fixed = d["fixed"]
         self._set_instructions(np.arange(self.num_envs), d["instruction"])
 
+# %% ../nbs/00a_env.ipynb #8cdb29cc
 class MiniCartPoleVisionVectorEnv(InstructedEnvs, VectorEnv):
     "`num_envs` pixel CartPoles stepped together with array operations; same-step autoreset; an instruction per env."
     metadata = {"render_modes": ["rgb_array"], "render_fps": 50, "autoreset_mode": AutoresetMode.SAME_STEP}
@@ -373,86 +362,89 @@ class MiniCartPoleVisionVectorEnv(InstructedEnvs, VectorEnv):
         info.update({f"_{k}": np.ones(len(state), bool) for k in list(info)})
         return info
 
-    def _reset_envs(self, idx: np.ndarray):
-        "Reset the environments `idx` (one draw from each one's own generator) and fill their stacks."
-        for i in idx: self.state[i] = _sample_reset_state(self._rngs[i], self.start_x_spread)
-        self._assign_instructions(idx)
-        self.steps[idx] = 0
-        self._stack[idx] = render_frames(self.state[idx, 0], self.state[idx, 2])[:, None]
+# %% ../nbs/00a_env.ipynb #c5e50bc6
+@patch
+def _reset_envs(self: MiniCartPoleVisionVectorEnv, idx: np.ndarray):
+    "Reset the environments `idx` (one draw from each one's own generator) and fill their stacks."
+    for i in idx: self.state[i] = _sample_reset_state(self._rngs[i], self.start_x_spread)
+    self._assign_instructions(idx)
+    self.steps[idx] = 0
+    self._stack[idx] = render_frames(self.state[idx, 0], self.state[idx, 2])[:, None]
 
-    def reset(self, *, seed: int | list | None = None, options: dict | None = None):
-        "Reset every environment; `seed` is a base seed (env `i` gets `seed + i`) or a list of `num_envs` seeds."
-        seeds = _vector_seeds(seed, self._rngs)
-        self._fix_instructions(_check_options(options))
-        super().reset(seed=seeds[0] if seeds else None)
-        if seeds is not None: self._rngs = [seeding.np_random(s)[0] for s in seeds]
-        self._reset_envs(np.arange(self.num_envs))
-        return self._obs(), self._info(self.state)
+@patch
+def reset(self: MiniCartPoleVisionVectorEnv, *, seed: int | list | None = None, options: dict | None = None):
+    "Reset every environment; `seed` is a base seed (env `i` gets `seed + i`) or a list of `num_envs` seeds."
+    seeds = _vector_seeds(seed, self._rngs)
+    self._fix_instructions(_check_options(options))
+    super(MiniCartPoleVisionVectorEnv, self).reset(seed=seeds[0] if seeds else None)   # (outside the class body, super names it)
+    if seeds is not None: self._rngs = [seeding.np_random(s)[0] for s in seeds]
+    self._reset_envs(np.arange(self.num_envs))
+    return self._obs(), self._info(self.state)
 
-    def step(self, actions):
-        actions = _check_actions(actions, self.num_envs)
-        state = physics_step(self.state, actions)
-        terminated = is_terminated(state)
-        reward = shaped_reward(state, terminated, self._target, self._moving)
-        self.state = state
-        self.steps += 1
-        truncated = self.steps >= self.max_episode_steps
-        span = self._stack.shape[1]
-        if isinstance(self._pick, slice):                      # evenly spaced: shift the frames, so observations stay views
-            drawn = slice(POLE_TOP, CART_TOP + CART_H)         # nothing is ever drawn outside these rows: shift only them
-            for j in range(span - 1):                          # frame by frame: overlapping slices would make numpy copy all first
-                self._stack[:, j, drawn] = self._stack[:, j + 1, drawn]
-            newest = span - 1
-        else: newest, self._oldest = self._oldest, (self._oldest + 1) % span   # a ring: the oldest slot takes the new frame
-        render_frames(state[:, 0], state[:, 2], out=self._stack[:, newest], margins_white=True)
-        done = np.flatnonzero(terminated | truncated)
-        if len(done) == 0: return self._obs(), reward, terminated, truncated, self._info(state)
-        mask = np.zeros(self.num_envs, bool); mask[done] = True
-        final_obs = np.full(self.num_envs, None, dtype=object)
-        for i in done: final_obs[i] = self._view(i).copy()
-        final_info = self._info(state)
-        self._reset_envs(done)
-        info = self._info(self.state)
-        info.update(final_obs=final_obs, _final_obs=mask, final_info=final_info, _final_info=mask.copy())
-        return self._obs(), reward, terminated, truncated, info
+@patch
+def step(self: MiniCartPoleVisionVectorEnv, actions):
+    actions = _check_actions(actions, self.num_envs)
+    state = physics_step(self.state, actions)
+    terminated = is_terminated(state)
+    reward = shaped_reward(state, terminated, self._target, self._moving)
+    self.state = state
+    self.steps += 1
+    truncated = self.steps >= self.max_episode_steps
+    span = self._stack.shape[1]
+    if isinstance(self._pick, slice):                      # evenly spaced: shift the frames, so observations stay views
+        drawn = slice(POLE_TOP, CART_TOP + CART_H)         # nothing is ever drawn outside these rows: shift only them
+        for j in range(span - 1):                          # frame by frame: overlapping slices would make numpy copy all first
+            self._stack[:, j, drawn] = self._stack[:, j + 1, drawn]
+        newest = span - 1
+    else: newest, self._oldest = self._oldest, (self._oldest + 1) % span   # a ring: the oldest slot takes the new frame
+    render_frames(state[:, 0], state[:, 2], out=self._stack[:, newest], margins_white=True)
+    done = np.flatnonzero(terminated | truncated)
+    if len(done) == 0: return self._obs(), reward, terminated, truncated, self._info(state)
+    mask = np.zeros(self.num_envs, bool); mask[done] = True
+    final_obs = np.full(self.num_envs, None, dtype=object)
+    for i in done: final_obs[i] = self._view(i).copy()
+    final_info = self._info(state)
+    self._reset_envs(done)
+    info = self._info(self.state)
+    info.update(final_obs=final_obs, _final_obs=mask, final_info=final_info, _final_info=mask.copy())
+    return self._obs(), reward, terminated, truncated, info
 
-    def render(self):
-        "The newest frame of every environment, `[N, 64, 256, 3]` uint8."
-        return self._in_order()[:, -1].copy() if self.render_mode == "rgb_array" else None
+@patch
+def render(self: MiniCartPoleVisionVectorEnv):
+    "The newest frame of every environment, `[N, 64, 256, 3]` uint8."
+    return self._stack[:, (self._oldest - 1) % self._stack.shape[1]].copy() if self.render_mode == "rgb_array" else None
 
-    def state_dict(self) -> dict:
-        "Everything needed to continue exactly from here: states, step counters, frame stacks, generators, instructions."
-        return dict(state=self.state.copy(), steps=self.steps.copy(), stack=self._in_order().copy(),
-                    rngs=[None if r is None else r.bit_generator.state for r in self._rngs], **self._instruction_state())
+# %% ../nbs/00a_env.ipynb #765752a6
+def _generator_from_state(state: dict) -> np.random.Generator:
+    bitgen = getattr(np.random, state["bit_generator"])()
+    bitgen.state = state
+    return np.random.Generator(bitgen)
 
-    def load_state_dict(self, d: dict) -> np.ndarray:
-        "Restore what `state_dict` returned (into an env with the same `num_envs`, `frame_stack` and `frame_stride`); returns the observations."
-        _check_env_state(d, self.num_envs, self.frame_stack, self.frame_stride)
-        self.state, self.steps = np.array(d["state"], np.float64), np.array(d["steps"], np.int64)
-        self._stack[:], self._oldest = d["stack"], 0
-        self._rngs = [None if s is None else _generator_from_state(s) for s in d["rngs"]]
-        self._load_instruction_state(d)
-        return self._obs()
+def _check_env_state(d: dict, num_envs: int, frame_stack: int, frame_stride: int | tuple = 1) -> None:
+    "Raise `ValueError` unless `d` is a vector env `state_dict` for `num_envs` envs stacking `frame_stack` frames `frame_stride` apart."
+    want = dict(state=(num_envs, 4), steps=(num_envs,), stack=(num_envs, stack_span(frame_stack, frame_stride), HEIGHT, WIDTH, 3))
+    got = {k: tuple(np.shape(d.get(k))) for k in want}
+    if got != want or len(d.get("rngs", ())) != num_envs:
+        raise ValueError(f"env state does not fit this env (num_envs={num_envs}, frame_stack={frame_stack}, frame_stride={frame_stride}): "
+                         f"expected shapes {want} and {num_envs} generators, got {got}")
+
+@patch
+def state_dict(self: MiniCartPoleVisionVectorEnv) -> dict:
+    "Everything needed to continue exactly from here: states, step counters, frame stacks, generators, instructions."
+    return dict(state=self.state.copy(), steps=self.steps.copy(), stack=self._in_order().copy(),
+                rngs=[None if r is None else r.bit_generator.state for r in self._rngs], **self._instruction_state())
+
+@patch
+def load_state_dict(self: MiniCartPoleVisionVectorEnv, d: dict) -> np.ndarray:
+    "Restore what `state_dict` returned (into an env with the same `num_envs`, `frame_stack` and `frame_stride`); returns the observations."
+    _check_env_state(d, self.num_envs, self.frame_stack, self.frame_stride)
+    self.state, self.steps = np.array(d["state"], np.float64), np.array(d["steps"], np.int64)
+    self._stack[:], self._oldest = d["stack"], 0
+    self._rngs = [None if s is None else _generator_from_state(s) for s in d["rngs"]]
+    self._load_instruction_state(d)
+    return self._obs()
 
 # %% ../nbs/00a_env.ipynb #fa868754
 ENV_ID = "VLACartPole-v0"
 if ENV_ID not in gym.registry:
     gym.register(id=ENV_ID, entry_point=MiniCartPoleVisionEnv, vector_entry_point=MiniCartPoleVisionVectorEnv)
-
-# %% ../nbs/00a_env.ipynb #1aed194d
-def reference_rollout(num_envs: int, steps: int, seed: int, frame_stack: int = 1, max_episode_steps: int = 200, frame_stride: int = 1):
-    "Roll out `num_envs` single `MiniCartPoleVisionEnv`s with random actions, resetting by hand (for tests)."
-    rng = np.random.default_rng(seed + 10_000)
-    actions = rng.integers(0, 2, (steps, num_envs))
-    envs = [MiniCartPoleVisionEnv(max_episode_steps, frame_stack=frame_stack, frame_stride=frame_stride) for _ in range(num_envs)]
-    first = [e.reset(seed=seed + i) for i, e in enumerate(envs)]
-    out = dict(actions=actions, obs=[np.stack([o for o, _ in first])], rewards=[], terminated=[], truncated=[], final_obs=[], x=[])
-    for t in range(steps):
-        step = [e.step(int(a)) for e, a in zip(envs, actions[t])]
-        finals = {}
-        for i, (o, r, te, tr, inf) in enumerate(step):
-            if te or tr: finals[i] = o; step[i] = (envs[i].reset()[0], r, te, tr, envs[i]._info())
-        out["obs"].append(np.stack([s[0] for s in step])); out["final_obs"].append(finals)
-        out["rewards"].append([s[1] for s in step]); out["terminated"].append([s[2] for s in step])
-        out["truncated"].append([s[3] for s in step]); out["x"].append([s[4]["x"] for s in step])
-    return out
