@@ -45,7 +45,7 @@ def keep_freed_memory() -> bool:
     M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
     return bool(libc.mallopt(M_TRIM_THRESHOLD, 2**30)) and bool(libc.mallopt(M_MMAP_THRESHOLD, 2**25))
 
-# %% ../nbs/02_model.ipynb #8584ae4e
+# %% ../nbs/02_model.ipynb #4add53c9
 def _init(layer: nn.Module, gain: float = math.sqrt(2)) -> nn.Module:
     nn.init.orthogonal_(layer.weight, gain)
     nn.init.zeros_(layer.bias)
@@ -61,6 +61,7 @@ def spec_encoder(in_channels: int) -> tuple[nn.Module, int]:
         _init(nn.Conv2d(64, 64, 3, stride=2, padding=1)), nn.ReLU(),
         nn.Flatten(), _init(nn.Linear(64 * 8 * 32, 256)), nn.ReLU()), 256
 
+# %% ../nbs/02_model.ipynb #988b8ec9
 class CropInvert(nn.Module):
     "Keep rows `[top, bottom)` of an NCHW image in [0, 1] and invert it, so the white background becomes 0."
     def __init__(self, top: int, bottom: int):
@@ -76,6 +77,7 @@ def compact_encoder(in_channels: int) -> tuple[nn.Module, int]:
         _init(nn.Conv2d(16, 32, 3, stride=2, padding=1)), nn.ReLU(),         # 8×64 → 4×32
         nn.Flatten(), _init(nn.Linear(32 * 4 * 32, 128)), nn.ReLU()), 128
 
+# %% ../nbs/02_model.ipynb #33dd9aed
 KEYPOINT_BANDS = ((20, 25), (25, 30), (30, 35), (35, 40), (40, 52))   # four slices of the pole's rows, then the cart's
 
 class BandKeypoints(nn.Module):
@@ -134,6 +136,7 @@ def keypoints_encoder(in_channels: int, relative: bool = False) -> tuple[nn.Modu
     "Band keypoints (a spatial soft-argmax per band and colour filter) of each stacked frame, then an MLP to 128."
     return BandKeypoints(in_channels // 3, relative=relative), 128
 
+# %% ../nbs/02_model.ipynb #8795876d
 ENCODERS = {"spec": spec_encoder, "compact": compact_encoder, "keypoints": keypoints_encoder}
 
 class MiniVLA(nn.Module):
@@ -177,7 +180,7 @@ class MiniVLA(nn.Module):
         return dict(shared=[*self.vision.parameters(), *self.text.parameters(), *film],
                     actor=list(self.actor.parameters()), critic=list(self.critic.parameters()))
 
-# %% ../nbs/02_model.ipynb #3e35e805
+# %% ../nbs/02_model.ipynb #88a31ae0
 def _expected_image_shape(frame_stack: int) -> str:
     return "[B, 64, 256, 3]" if frame_stack == 1 else f"[B, {frame_stack}, 64, 256, 3]"
 
@@ -226,6 +229,7 @@ def preprocess(self: MiniVLA, image) -> torch.Tensor:
     profiles `[B, k, 5, 3, 256]`, which every method of the model accepts in place of the pictures); else the pictures."""
     return _pictures(self, image) if self.reads_profiles else _check_image(self, image)
 
+# %% ../nbs/02_model.ipynb #2c445033
 def _features(self: MiniVLA, image, bow) -> torch.Tensor:
     x, bow = _prepare(self, image, bow)
     v = self.vision.encode(x) if self.reads_profiles else self.vision(x)
