@@ -25,25 +25,33 @@ from .text import make_bow_instruction, word_bucket
 # %% auto #0
 __all__ = ['UNRELATED', 'TASK_GROUPS', 'TARGETS', 'USER_ERRORS', 'MAX_EPISODE_STEPS', 'greedy_actions', 'env_for',
            'evaluate_model', 'format_evaluation', 'record_episode', 'goal_rows', 'task_rows', 'evaluate_tasks',
-           'format_task_table', 'resolve_weights', 'UsageError', 'OneLineParser', 'add_model_options', 'check_options',
-           'model_from_args', 'unseen_note', 'reading', 'user_errors', 'eval_main']
+           'format_task_table', 'resolve_weights', 'model_from_args', 'UsageError', 'OneLineParser',
+           'add_model_options', 'check_options', 'user_errors', 'unseen_note', 'reading', 'eval_main']
 
-# %% ../nbs/05_evaluation.ipynb #a8973ed5
+# %% ../nbs/05_evaluation.ipynb #cb078485
 @torch.no_grad()
 def greedy_actions(model: MiniVLA, obs, bow: torch.Tensor) -> np.ndarray:
     "The most probable action for each observation in the batch."
     return model(obs, bow, return_logits=True).argmax(-1).cpu().numpy()
 
-def _summary(rewards, lengths, seeds, max_steps, successes, errors, instruction) -> dict:
-    rewards, lengths = [float(r) for r in rewards], [int(n) for n in lengths]
-    goal = goal_for(instruction)
-    return dict(rewards=rewards, lengths=lengths, seeds=[int(s) for s in seeds],
-                avg_reward=float(np.mean(rewards)), std_reward=float(np.std(rewards)),
-                avg_length=float(np.mean(lengths)), std_length=float(np.std(lengths)),
-                success_rate=float(np.mean([n >= max_steps for n in lengths])),
-                goal=None if goal is None else str(goal), task_success=[bool(x) for x in successes],
-                task_success_rate=float(np.mean(successes)), goal_error=float(np.nanmean(errors)) if goal else float("nan"))
+# %% ../nbs/05_evaluation.ipynb #e5e2e5a8
+def env_for(model: MiniVLA, num_envs: int = 1, max_episode_steps: int = 200, **kwargs) -> MiniCartPoleVisionVectorEnv:
+    "A vector env whose stacks look like the ones `model` was trained on: its `frame_stack`, its `frame_stride`."
+    return MiniCartPoleVisionVectorEnv(num_envs, max_episode_steps, frame_stack=model.frame_stack,
+                                       frame_stride=model.frame_stride, **kwargs)
 
+def _check_eval_env(env, model, max_steps):
+    base, env_max = getattr(env, "unwrapped", env), env.max_episode_steps
+    env_k, env_s = base.frame_stack, getattr(base, "frame_stride", 1)
+    if (env_k, env_s) != (model.frame_stack, model.frame_stride):
+        raise ValueError(f"the env stacks {env_k} frames {env_s} step(s) apart but the model expects "
+                         f"frame_stack={model.frame_stack}, frame_stride={model.frame_stride}")
+    max_steps = env_max if max_steps is None else max_steps
+    if not 1 <= max_steps <= env_max:
+        raise ValueError(f"max_steps must be between 1 and the env's max_episode_steps={env_max}, got {max_steps}")
+    return max_steps
+
+# %% ../nbs/05_evaluation.ipynb #26f4b1c0
 def _bow(read, instruction: str, vocab_size: int) -> torch.Tensor:
     "What the model reads: the instruction's bag of words, another text's, or a given vector (e.g. zeros)."
     if read is None: return make_bow_instruction(instruction, vocab_size)
@@ -74,22 +82,6 @@ def _run_wave(env: MiniCartPoleVisionVectorEnv, model, bows: torch.Tensor, instr
         if not alive.any(): break
     return (ret[:n], length[:n], *_score(goals, xs[:, :n], vs[:, :n], length[:n], max_steps))
 
-def env_for(model: MiniVLA, num_envs: int = 1, max_episode_steps: int = 200, **kwargs) -> MiniCartPoleVisionVectorEnv:
-    "A vector env whose stacks look like the ones `model` was trained on: its `frame_stack`, its `frame_stride`."
-    return MiniCartPoleVisionVectorEnv(num_envs, max_episode_steps, frame_stack=model.frame_stack,
-                                       frame_stride=model.frame_stride, **kwargs)
-
-def _check_eval_env(env, model, max_steps):
-    base, env_max = getattr(env, "unwrapped", env), env.max_episode_steps
-    env_k, env_s = base.frame_stack, getattr(base, "frame_stride", 1)
-    if (env_k, env_s) != (model.frame_stack, model.frame_stride):
-        raise ValueError(f"the env stacks {env_k} frames {env_s} step(s) apart but the model expects "
-                         f"frame_stack={model.frame_stack}, frame_stride={model.frame_stride}")
-    max_steps = env_max if max_steps is None else max_steps
-    if not 1 <= max_steps <= env_max:
-        raise ValueError(f"max_steps must be between 1 and the env's max_episode_steps={env_max}, got {max_steps}")
-    return max_steps
-
 def _rollouts(env, model, instructions: list, reads: list, seeds: list, max_steps: int) -> list[np.ndarray]:
     "Greedy episodes (instruction, what the model reads, seed) on a vector env in waves, or one by one on a single env."
     was_training = model.training
@@ -112,6 +104,17 @@ def _rollouts(env, model, instructions: list, reads: list, seeds: list, max_step
         out = [np.array(rewards), np.array(lengths), *_score([goal_for(t) for t in instructions], xs, vs, lengths, max_steps)]
     model.train(was_training)
     return out
+
+# %% ../nbs/05_evaluation.ipynb #6f078fec
+def _summary(rewards, lengths, seeds, max_steps, successes, errors, instruction) -> dict:
+    rewards, lengths = [float(r) for r in rewards], [int(n) for n in lengths]
+    goal = goal_for(instruction)
+    return dict(rewards=rewards, lengths=lengths, seeds=[int(s) for s in seeds],
+                avg_reward=float(np.mean(rewards)), std_reward=float(np.std(rewards)),
+                avg_length=float(np.mean(lengths)), std_length=float(np.std(lengths)),
+                success_rate=float(np.mean([n >= max_steps for n in lengths])),
+                goal=None if goal is None else str(goal), task_success=[bool(x) for x in successes],
+                task_success_rate=float(np.mean(successes)), goal_error=float(np.nanmean(errors)) if goal else float("nan"))
 
 def _warn_if_no_goal(instruction: str, max_steps: int):
     if goal_for(instruction) is None:
@@ -233,7 +236,7 @@ def format_task_table(rows: list[dict]) -> str:
                          f"(with the instruction: {100 * np.mean(with_text):.0f}%)")
     return "\n".join(lines)
 
-# %% ../nbs/05_evaluation.ipynb #5923da83
+# %% ../nbs/05_evaluation.ipynb #c7b034ea
 def resolve_weights(weights: str | None, checkpoint_step: int | None = None, checkpoint_dir: str = "checkpoints",
                     pretrained: str = "cartpole"):
     "Load the model to use: a numbered checkpoint, the given weights, `./model` if present, else the shipped weights `pretrained`."
@@ -248,6 +251,15 @@ def resolve_weights(weights: str | None, checkpoint_step: int | None = None, che
     if Path("model.json").exists(): return load_model("model")
     return load_pretrained(pretrained)
 
+def model_from_args(args, multi_task: bool = False) -> tuple[MiniVLA, str, set[str] | None]:
+    """The model and instruction chosen by `add_model_options`' flags (shipped multi-task weights for an instruction or
+    `multi_task`), and the words its training instructions used (`None` when its file does not say)."""
+    pretrained = "cartpole_tasks" if multi_task or args.instruction is not None else "cartpole"
+    model, cfg = resolve_weights(args.weights, args.checkpoint_step, pretrained=pretrained)
+    known = vocabulary(cfg["instructions"]) if "instructions" in cfg else None
+    return model, args.instruction if args.instruction is not None else cfg.get("instruction", DEFAULT_INSTRUCTION), known
+
+# %% ../nbs/05_evaluation.ipynb #818a1e00
 USER_ERRORS = (CheckpointError, ValueError, TypeError, OSError)
 
 MAX_EPISODE_STEPS = 100_000   # the longest episode a command will run (its per-step buffers are allocated up front)
@@ -289,14 +301,19 @@ def check_options(args, *, paths=(), at_least_one=(), not_negative=()) -> None:
             check_writable(path, option)
     except ValueError as e: raise UsageError(str(e)) from None
 
-def model_from_args(args, multi_task: bool = False) -> tuple[MiniVLA, str, set[str] | None]:
-    """The model and instruction chosen by `add_model_options`' flags (shipped multi-task weights for an instruction or
-    `multi_task`), and the words its training instructions used (`None` when its file does not say)."""
-    pretrained = "cartpole_tasks" if multi_task or args.instruction is not None else "cartpole"
-    model, cfg = resolve_weights(args.weights, args.checkpoint_step, pretrained=pretrained)
-    known = vocabulary(cfg["instructions"]) if "instructions" in cfg else None
-    return model, args.instruction if args.instruction is not None else cfg.get("instruction", DEFAULT_INSTRUCTION), known
+def user_errors(main):
+    "Turn a user error in `main` into one line on stderr (no traceback): exit code 2 for a bad value (`UsageError`), 1 for a file that fails."
+    def wrapper(argv: list[str] | None = None) -> int:
+        try: return main(argv)
+        except UsageError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
+        except USER_ERRORS as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 1
+    return functools.update_wrapper(wrapper, main)   # name, docstring, module, signature: main's (help, docs)
 
+# %% ../nbs/05_evaluation.ipynb #2d297701
 def unseen_note(instruction: str, known: set[str], vocab_size: int = 1000) -> str:
     """The words of `instruction` training never used (`known`: the words it did): ignored, unless the hash puts one in a
     known word's bucket, where it reads as that word."""
@@ -311,18 +328,7 @@ def reading(instruction: str, known: set[str] | None = None, vocab_size: int = 1
     goal = f"goal: {name} ({GOALS[name]})" if name else "goal: none (the task set does not know this instruction)"
     return goal if known is None else f"{unseen_note(instruction, known, vocab_size)}; {goal}"
 
-def user_errors(main):
-    "Turn a user error in `main` into one line on stderr (no traceback): exit code 2 for a bad value (`UsageError`), 1 for a file that fails."
-    def wrapper(argv: list[str] | None = None) -> int:
-        try: return main(argv)
-        except UsageError as e:
-            print(f"error: {e}", file=sys.stderr)
-            return 2
-        except USER_ERRORS as e:
-            print(f"error: {e}", file=sys.stderr)
-            return 1
-    return functools.update_wrapper(wrapper, main)   # name, docstring, module, signature: main's (help, docs)
-
+# %% ../nbs/05_evaluation.ipynb #7ab38577
 @user_errors
 def eval_main(argv: list[str] | None = None) -> int:
     "Command-line entry point of `python -m vla_cartpole.eval`."
