@@ -168,7 +168,7 @@ def _state_info(state: np.ndarray) -> dict:
     "The physical state as a dict of arrays, one entry per environment."
     return dict(x=state[:, 0].copy(), x_dot=state[:, 1].copy(), theta=state[:, 2].copy(), theta_dot=state[:, 3].copy())
 
-# %% ../nbs/00a_env.ipynb #93749967
+# %% ../nbs/00a_env.ipynb #894f9c9d
 def _check_action(action) -> int:
     if isinstance(action, (bool, np.bool_)) or not isinstance(action, (numbers.Integral, np.integer)) or action not in (0, 1):
         raise ValueError(f"action must be the integer 0 (push left) or 1 (push right), got {action!r}")
@@ -193,6 +193,7 @@ def _goal_params(goals) -> tuple[np.ndarray, np.ndarray]:
     return (np.array([0.0 if g is None else g.target for g in goals]),
             np.array([float(g is not None and g.kind == "velocity") for g in goals]))
 
+# %% ../nbs/00a_env.ipynb #5a3b526a
 class MiniCartPoleVisionEnv(gym.Env):
     "CartPole whose observations are 64×256 RGB pictures (a stack of `frame_stack` of them, `frame_stride` steps apart)."
     metadata = {"render_modes": ["rgb_array"], "render_fps": 50}

@@ -9,12 +9,12 @@ import io
 
 import ipywidgets as widgets
 import numpy as np
+from fastcore.basics import patch
 from PIL import Image
 
 from .checkpoint import load_pretrained
-from .eval import record_episode
+from .eval import record_episode, unseen_note
 from .model import MiniVLA
-from .eval import unseen_note
 from .grammar import CLASSIC, HELD_OUT_WORDS, PARAPHRASES, pick, vocabulary
 from .tasks import GOALS, TOLERANCE, goal_error
 
@@ -45,7 +45,7 @@ def trace_image(x: np.ndarray, theta: np.ndarray, t: int, height: int = 64, widt
     img[:, cols[min(t, n - 1)]] = (90, 90, 90)
     return img
 
-# %% ../nbs/08_player.ipynb #7b700b4f
+# %% ../nbs/08_player.ipynb #0d81b532
 _EXAMPLES = "(examples)"      # the examples list's first entry: no example picked
 
 class RolloutPlayer:
@@ -93,48 +93,53 @@ class RolloutPlayer:
     def _edited(self, change):                        # the box no longer holds the picked example: let go of it
         if change["new"] != self.examples.value: self.examples.value = _EXAMPLES
 
-    def rerun(self):
-        "Record a new episode with the current instruction, seed and policy, and show its first step."
-        text = self.instruction.value
-        try:
-            self.episode = record_episode(self.model, text, seed=int(self.seed.value), max_steps=self.max_steps,
-                                          policy="greedy" if self.policy.value == "trained" else "random")
-        except (ValueError, TypeError) as e:
-            self.status.value = f"<b style='color:#b00'>{e}</b>"; return
-        ep = self.episode
-        goal = ep["goal"]
-        verdict = ("no goal: this text is not in the task set, so only survival counts" if goal is None else
-                   f"goal {goal}: {'met' if ep['success'] else 'not met'} (error {goal_error(goal, ep['x'], ep['x_dot']):.2f}, "
-                   f"tolerance {TOLERANCE[goal.kind]})")
-        self.status.value = (f"{ep['length']} steps, return {ep['total_reward']:.1f} — "
-                             + ("the pole fell" if ep["terminated"] else "reached the step limit") + f"; {verdict}"
-                             + ("" if self.known is None else f"<br>{unseen_note(text, self.known)}"))
-        h, w = ep["frames"][0].shape[:2]
-        self.image.layout.width, self.image.layout.height = f"{w * self.scale}px", f"{h * self.scale}px"
-        self.trace.layout.width, self.trace.layout.height = "512px", "64px"       # trace_image's size
-        self.play.value = self.slider.value = 0
-        self.play.max = self.slider.max = max(ep["length"] - 1, 0)
-        self.show(0)
+# %% ../nbs/08_player.ipynb #df5aa3a6
+@patch
+def rerun(self: RolloutPlayer):
+    "Record a new episode with the current instruction, seed and policy, and show its first step."
+    text = self.instruction.value
+    try:
+        self.episode = record_episode(self.model, text, seed=int(self.seed.value), max_steps=self.max_steps,
+                                      policy="greedy" if self.policy.value == "trained" else "random")
+    except (ValueError, TypeError) as e:
+        self.status.value = f"<b style='color:#b00'>{e}</b>"; return
+    ep = self.episode
+    goal = ep["goal"]
+    verdict = ("no goal: this text is not in the task set, so only survival counts" if goal is None else
+               f"goal {goal}: {'met' if ep['success'] else 'not met'} (error {goal_error(goal, ep['x'], ep['x_dot']):.2f}, "
+               f"tolerance {TOLERANCE[goal.kind]})")
+    self.status.value = (f"{ep['length']} steps, return {ep['total_reward']:.1f} — "
+                         + ("the pole fell" if ep["terminated"] else "reached the step limit") + f"; {verdict}"
+                         + ("" if self.known is None else f"<br>{unseen_note(text, self.known)}"))
+    h, w = ep["frames"][0].shape[:2]
+    self.image.layout.width, self.image.layout.height = f"{w * self.scale}px", f"{h * self.scale}px"
+    self.trace.layout.width, self.trace.layout.height = "512px", "64px"       # trace_image's size
+    self.play.value = self.slider.value = 0
+    self.play.max = self.slider.max = max(ep["length"] - 1, 0)
+    self.show(0)
 
-    def step_by(self, delta: int):
-        "Move the slider `delta` steps (clamped to the episode)."
-        self.slider.value = int(np.clip(self.slider.value + delta, 0, self.slider.max))
+@patch
+def step_by(self: RolloutPlayer, delta: int):
+    "Move the slider `delta` steps (clamped to the episode)."
+    self.slider.value = int(np.clip(self.slider.value + delta, 0, self.slider.max))
 
-    def show(self, t: int):
-        "Display step `t` of the episode."
-        ep = self.episode
-        t = int(np.clip(t, 0, ep["length"] - 1))
-        self.image.value = png_bytes(ep["frames"][t], self.scale)
-        model_p = ep["probs"][t]
-        random = ep["policy"] == "random"
-        self.p_left.value, self.p_right.value = (0.5, 0.5) if random else map(float, model_p)
-        act = "→ right" if ep["actions"][t] else "← left"
-        self.readout.value = (f"<pre>step {t:3d}   action {act}   reward {ep['rewards'][t]:.2f}\n"
-                              f"value {ep['values'][t]:8.2f}   x {ep['x'][t]:+.3f} m   θ {ep['theta'][t]:+.3f} rad"
-                              + (f"\nrandom policy: each action 50/50 (the trained model would say P(right) {model_p[1]:.2f})"
-                                 if random else "") + "</pre>")
-        target = ep["goal"].target if ep["goal"] is not None and ep["goal"].kind == "position" else None
-        self.trace.value = png_bytes(trace_image(ep["x"], ep["theta"], t, target=target))
+# %% ../nbs/08_player.ipynb #95e2ca45
+@patch
+def show(self: RolloutPlayer, t: int):
+    "Display step `t` of the episode."
+    ep = self.episode
+    t = int(np.clip(t, 0, ep["length"] - 1))
+    self.image.value = png_bytes(ep["frames"][t], self.scale)
+    model_p = ep["probs"][t]
+    random = ep["policy"] == "random"
+    self.p_left.value, self.p_right.value = (0.5, 0.5) if random else map(float, model_p)
+    act = "→ right" if ep["actions"][t] else "← left"
+    self.readout.value = (f"<pre>step {t:3d}   action {act}   reward {ep['rewards'][t]:.2f}\n"
+                          f"value {ep['values'][t]:8.2f}   x {ep['x'][t]:+.3f} m   θ {ep['theta'][t]:+.3f} rad"
+                          + (f"\nrandom policy: each action 50/50 (the trained model would say P(right) {model_p[1]:.2f})"
+                             if random else "") + "</pre>")
+    target = ep["goal"].target if ep["goal"] is not None and ep["goal"].kind == "position" else None
+    self.trace.value = png_bytes(trace_image(ep["x"], ep["theta"], t, target=target))
 
 # %% ../nbs/08_player.ipynb #00a1c059
 def episode_animation(episode: dict, every: int = 2, fps: int = 25):

@@ -9,6 +9,7 @@ from functools import lru_cache
 
 import numpy as np
 import torch
+from fastcore.basics import patch
 from gymnasium import spaces
 from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
@@ -94,7 +95,7 @@ def torch_render_frames(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor, o
     _flat_memory(out).scatter_(0, offsets, c["red"][:, None].expand(3, offsets.numel() // 3).reshape(-1))
     return out
 
-# %% ../nbs/00b_torch_env.ipynb #8e8d2cbb
+# %% ../nbs/00b_torch_env.ipynb #76b4e092
 def _torch_device(device) -> torch.device:
     "A usable torch device for `device`, or a ValueError naming it."
     try: dev = torch.device(device)
@@ -153,76 +154,84 @@ class TorchCartPoleVectorEnv(InstructedEnvs, VectorEnv):
             raise ValueError(f"actions must be an integer array of shape ({self.num_envs},) with values 0 or 1, got {actions!r}")
         return actions.to(self.device, torch.int64)
 
-    def _reset_envs(self, idx: np.ndarray):
-        "Reset the environments `idx` (host indices; one draw from each one's own generator) and fill their stacks."
-        noise = np.stack([_sample_reset_state(self._rngs[i], self.start_x_spread) for i in idx])                  # [m, 4] on the host
-        self._assign_instructions(idx)
-        packed = torch.from_numpy(np.concatenate([noise, np.cos(noise[:, 2:3]), np.sin(noise[:, 2:3])], 1)).to(self.device)
-        new, t = packed[:, :4], torch.from_numpy(idx).to(self.device)
-        cos, sin = (packed[:, 4], packed[:, 5]) if self.exact else (torch.cos(new[:, 2]), torch.sin(new[:, 2]))
-        self.state[t], self._cos[t], self._sin[t], self.steps[t] = new, cos, sin, 0
-        self._stack[t] = torch_render_frames(new[:, 0], cos, sin)[:, None]
-        self._goal_to_device()
+# %% ../nbs/00b_torch_env.ipynb #0d6eb05a
+@patch
+def _reset_envs(self: TorchCartPoleVectorEnv, idx: np.ndarray):
+    "Reset the environments `idx` (host indices; one draw from each one's own generator) and fill their stacks."
+    noise = np.stack([_sample_reset_state(self._rngs[i], self.start_x_spread) for i in idx])                  # [m, 4] on the host
+    self._assign_instructions(idx)
+    packed = torch.from_numpy(np.concatenate([noise, np.cos(noise[:, 2:3]), np.sin(noise[:, 2:3])], 1)).to(self.device)
+    new, t = packed[:, :4], torch.from_numpy(idx).to(self.device)
+    cos, sin = (packed[:, 4], packed[:, 5]) if self.exact else (torch.cos(new[:, 2]), torch.sin(new[:, 2]))
+    self.state[t], self._cos[t], self._sin[t], self.steps[t] = new, cos, sin, 0
+    self._stack[t] = torch_render_frames(new[:, 0], cos, sin)[:, None]
+    self._goal_to_device()
 
-    def reset(self, *, seed: int | list | None = None, options: dict | None = None):
-        "Reset every environment; `seed` is a base seed (env `i` gets `seed + i`) or a list of `num_envs` seeds."
-        seeds = _vector_seeds(seed, self._rngs)
-        self._fix_instructions(_check_options(options))
-        super().reset(seed=seeds[0] if seeds else None)
-        if seeds is not None: self._rngs = [seeding.np_random(s)[0] for s in seeds]
-        self._reset_envs(np.arange(self.num_envs))
-        return self._obs(), self._info(self.state)
+@patch
+def reset(self: TorchCartPoleVectorEnv, *, seed: int | list | None = None, options: dict | None = None):
+    "Reset every environment; `seed` is a base seed (env `i` gets `seed + i`) or a list of `num_envs` seeds."
+    seeds = _vector_seeds(seed, self._rngs)
+    self._fix_instructions(_check_options(options))
+    super(TorchCartPoleVectorEnv, self).reset(seed=seeds[0] if seeds else None)
+    if seeds is not None: self._rngs = [seeding.np_random(s)[0] for s in seeds]
+    self._reset_envs(np.arange(self.num_envs))
+    return self._obs(), self._info(self.state)
 
-    def step(self, actions):
-        a, n = self._actions(actions), self.num_envs
-        state = torch_physics_step(self.state, a.clamp(0, 1), self._cos, self._sin)
-        terminated = torch_is_terminated(state)
-        reward = torch_shaped_reward(state, terminated, self._target_t, self._moving_t)
-        steps = self.steps + 1
-        truncated = steps >= self.max_episode_steps
-        # the step's one trip to the host: new angles, who finished, were the actions valid
-        host = torch.cat([state[:, 2], (terminated | truncated).double(), ((a == 0) | (a == 1)).all().double()[None]]).cpu().numpy()
-        if host[-1] != 1:
-            raise ValueError(f"actions must be an integer array of shape ({n},) with values 0 or 1, got {actions!r}")
-        self.state, self.steps = state, steps
-        if self.exact: self._cos, self._sin = (torch.from_numpy(np.stack([np.cos(host[:n]), np.sin(host[:n])])).to(self.device).unbind(0))
-        else: self._cos, self._sin = torch.cos(state[:, 2]), torch.sin(state[:, 2])
-        band = self._stack.view(n, self._stack.shape[1], -1)[:, :, POLE_TOP * WIDTH * 3:(CART_TOP + CART_H) * WIDTH * 3]
-        for s in range(self._stack.shape[1] - 1): band[:, s].copy_(band[:, s + 1])   # the margins are white in every frame
-        torch_render_frames(state[:, 0], self._cos, self._sin, out=self._stack[:, -1], margins_white=True)
-        done = np.flatnonzero(host[n:2 * n])
-        if len(done) == 0: return self._obs(), reward, terminated, truncated, self._info(state)
-        mask = terminated | truncated
-        finals = self._view()[torch.from_numpy(done).to(self.device)]
-        final_obs = np.full(n, None, dtype=object)
-        for j, i in enumerate(done): final_obs[i] = finals[j]
-        final_info = self._info(state)
-        self._reset_envs(done)
-        info = self._info(self.state)
-        info.update(final_obs=final_obs, _final_obs=mask, final_info=final_info, _final_info=mask.clone())
-        return self._obs(), reward, terminated, truncated, info
+@patch
+def step(self: TorchCartPoleVectorEnv, actions):
+    a, n = self._actions(actions), self.num_envs
+    state = torch_physics_step(self.state, a.clamp(0, 1), self._cos, self._sin)
+    terminated = torch_is_terminated(state)
+    reward = torch_shaped_reward(state, terminated, self._target_t, self._moving_t)
+    steps = self.steps + 1
+    truncated = steps >= self.max_episode_steps
+    # the step's one trip to the host: new angles, who finished, were the actions valid
+    host = torch.cat([state[:, 2], (terminated | truncated).double(), ((a == 0) | (a == 1)).all().double()[None]]).cpu().numpy()
+    if host[-1] != 1:
+        raise ValueError(f"actions must be an integer array of shape ({n},) with values 0 or 1, got {actions!r}")
+    self.state, self.steps = state, steps
+    if self.exact: self._cos, self._sin = (torch.from_numpy(np.stack([np.cos(host[:n]), np.sin(host[:n])])).to(self.device).unbind(0))
+    else: self._cos, self._sin = torch.cos(state[:, 2]), torch.sin(state[:, 2])
+    band = self._stack.view(n, self._stack.shape[1], -1)[:, :, POLE_TOP * WIDTH * 3:(CART_TOP + CART_H) * WIDTH * 3]
+    for s in range(self._stack.shape[1] - 1): band[:, s].copy_(band[:, s + 1])   # the margins are white in every frame
+    torch_render_frames(state[:, 0], self._cos, self._sin, out=self._stack[:, -1], margins_white=True)
+    done = np.flatnonzero(host[n:2 * n])
+    if len(done) == 0: return self._obs(), reward, terminated, truncated, self._info(state)
+    mask = terminated | truncated
+    finals = self._view()[torch.from_numpy(done).to(self.device)]
+    final_obs = np.full(n, None, dtype=object)
+    for j, i in enumerate(done): final_obs[i] = finals[j]
+    final_info = self._info(state)
+    self._reset_envs(done)
+    info = self._info(self.state)
+    info.update(final_obs=final_obs, _final_obs=mask, final_info=final_info, _final_info=mask.clone())
+    return self._obs(), reward, terminated, truncated, info
 
-    def render(self):
-        "The newest frame of every environment, `[N, 64, 256, 3]` uint8 on the device."
-        return self._stack[:, -1].clone() if self.render_mode == "rgb_array" else None
+@patch
+def render(self: TorchCartPoleVectorEnv):
+    "The newest frame of every environment, `[N, 64, 256, 3]` uint8 on the device."
+    return self._stack[:, -1].clone() if self.render_mode == "rgb_array" else None
 
-    def state_dict(self) -> dict:
-        "Everything needed to continue exactly from here, as NumPy arrays (the format of the NumPy env's `state_dict`)."
-        return dict(state=self.state.cpu().numpy().copy(), steps=self.steps.cpu().numpy().copy(),
-                    stack=self._stack.cpu().numpy().copy(), rngs=[None if r is None else r.bit_generator.state for r in self._rngs],
-                    **self._instruction_state())
+# %% ../nbs/00b_torch_env.ipynb #492d4a7e
+@patch
+def state_dict(self: TorchCartPoleVectorEnv) -> dict:
+    "Everything needed to continue exactly from here, as NumPy arrays (the format of the NumPy env's `state_dict`)."
+    return dict(state=self.state.cpu().numpy().copy(), steps=self.steps.cpu().numpy().copy(),
+                stack=self._stack.cpu().numpy().copy(), rngs=[None if r is None else r.bit_generator.state for r in self._rngs],
+                **self._instruction_state())
 
-    def load_state_dict(self, d: dict) -> torch.Tensor:
-        "Restore what `state_dict` returned — from this env or a NumPy env with the same `num_envs`, `frame_stack` and `frame_stride`; returns the observations."
-        _check_env_state(d, self.num_envs, self.frame_stack, self.frame_stride)
-        self.state = torch.as_tensor(np.asarray(d["state"], np.float64), device=self.device).clone()
-        self.steps = torch.as_tensor(np.asarray(d["steps"], np.int64), device=self.device).clone()
-        self._stack.copy_(torch.as_tensor(np.asarray(d["stack"], np.uint8)))
-        self._cos, self._sin = np_trig(self.state[:, 2]) if self.exact else (torch.cos(self.state[:, 2]), torch.sin(self.state[:, 2]))
-        self._rngs = [None if s is None else _generator_from_state(s) for s in d["rngs"]]
-        self._load_instruction_state(d)
-        self._goal_to_device()
-        return self._obs()
+@patch
+def load_state_dict(self: TorchCartPoleVectorEnv, d: dict) -> torch.Tensor:
+    "Restore what `state_dict` returned — from this env or a NumPy env with the same `num_envs`, `frame_stack` and `frame_stride`; returns the observations."
+    _check_env_state(d, self.num_envs, self.frame_stack, self.frame_stride)
+    self.state = torch.as_tensor(np.asarray(d["state"], np.float64), device=self.device).clone()
+    self.steps = torch.as_tensor(np.asarray(d["steps"], np.int64), device=self.device).clone()
+    self._stack.copy_(torch.as_tensor(np.asarray(d["stack"], np.uint8)))
+    self._cos, self._sin = np_trig(self.state[:, 2]) if self.exact else (torch.cos(self.state[:, 2]), torch.sin(self.state[:, 2]))
+    self._rngs = [None if s is None else _generator_from_state(s) for s in d["rngs"]]
+    self._load_instruction_state(d)
+    self._goal_to_device()
+    return self._obs()
 
 # %% ../nbs/00b_torch_env.ipynb #5ad7f312
 def compare_with_numpy_env(num_envs: int = 8, steps: int = 100, seed: int = 3, frame_stack: int = 1,
