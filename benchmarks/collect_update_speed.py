@@ -46,10 +46,14 @@ def main() -> None:
     buf = Rollout.empty(cfg.rollout_steps, cfg.num_envs, like)
     tracker, opt, gen, device = EpisodeTracker(cfg.num_envs), make_optimizer(model, cfg), torch.Generator().manual_seed(0), torch.device("cpu")
     frames = cfg.num_envs * cfg.rollout_steps
+    keep = {}
+    if split:   # the trainer keeps one Observer (a ring of each frame's band profiles) for a whole run, if the code has it
+        from vla_cartpole import rollout
+        if hasattr(rollout, "Observer"): keep = dict(observer=rollout.Observer(model, env))
     collect = learn = 0.0
     for i in range(1 + (1 if a.quick else a.rollouts)):
         t0 = time.perf_counter()
-        obs = collect_rollout(model, env, obs, bows, buf, tracker, cfg, device)
+        obs = collect_rollout(model, env, obs, bows, buf, tracker, cfg, device, **keep)
         with torch.no_grad(): next_value = model.get_value(obs, bows(bows.ids(env)))
         t1 = time.perf_counter()
         update(model, opt, buf, next_value, bows, cfg, device, gen)

@@ -18,7 +18,7 @@ from vla_cartpole.config import make_config, new_model, train_instructions
 from vla_cartpole.eval import env_for, evaluate_model
 from vla_cartpole.model import seed_everything
 from vla_cartpole.ppo import make_optimizer, update
-from vla_cartpole.rollout import EpisodeTracker, Rollout, TaskBows, collect_rollout
+from vla_cartpole.rollout import EpisodeTracker, Observer, Rollout, TaskBows, collect_rollout
 from vla_cartpole.train import run_training
 
 
@@ -53,10 +53,11 @@ def learner_fps(bf16: bool, updates: int = 3, seed: int = 0, **overrides) -> tup
     bows = TaskBows(train_instructions(cfg), model.vocab_size)
     buf = Rollout.empty(cfg.rollout_steps, cfg.num_envs, model.preprocess(obs), mirror=cfg.mirror)
     tracker = EpisodeTracker(cfg.num_envs, speed_window=cfg.speed_window)
+    observer = Observer(model, env, cfg.mirror)            # one for the run, as the trainer keeps
     t_collect = t_update = 0.0
     for i in range(updates + 1):
         t0 = time.perf_counter()
-        obs = collect_rollout(model, env, obs, bows, buf, tracker, cfg, device)
+        obs = collect_rollout(model, env, obs, bows, buf, tracker, cfg, device, observer=observer)
         with torch.no_grad(): nv = model.get_value(obs, bows(bows.ids(env))).float()
         t1 = time.perf_counter()
         update(model, opt, buf, nv, bows, cfg, device)
