@@ -163,7 +163,7 @@ class Observer:
         "Take in the newest frames of `obs`, the observations a step returned; environments `done` were reset (their stacks refilled)."
         if self.ring is None: return
         newest = obs[:, None] if self.model.frame_stack == 1 else obs[:, -1:]
-        done, slot = torch.as_tensor(_np(done)), self.oldest
+        done, slot = torch.as_tensor(_np(done)).to(self.ring[0].device), self.oldest
         self.oldest = (slot + 1) % self.ring[0].shape[1]
         for ring, new in zip(self.ring, self._profiles(newest)):
             if ring is None: continue
