@@ -143,19 +143,16 @@ class Observer:
         self.model, self.mirror, self.ring = model, mirror, None
         if model.reads_profiles:                    # every frame the env keeps, oldest first
             self.offsets = torch.tensor(frame_offsets(env.frame_stack, env.frame_stride))
-            self.ring, self.oldest = self._profiles(env.state_dict()["stack"]), 0
+            self.ring, self.oldest = self._read(self.model.vision.profiles, env.state_dict()["stack"]), 0
 
-    def _profiles(self, frames) -> list:
-        "Band profiles of uint8 frames `[N, m, 64, 256, 3]`, and of their mirror images (else `None`)."
+    def _read(self, read, frames) -> list:
+        "`read` of uint8 frames on the model's device, and of their mirror images (else `None`)."
         device = self.model.text[0].weight.device
-        seen = self.model.vision.profiles(torch.as_tensor(frames).to(device))
-        return [seen, self.model.vision.profiles(torch.as_tensor(mirror_frames(_np(frames))).to(device)) if self.mirror else None]
+        return [read(torch.as_tensor(frames).to(device)), read(torch.as_tensor(mirror_frames(_np(frames))).to(device)) if self.mirror else None]
 
     def __call__(self, obs) -> tuple[torch.Tensor, torch.Tensor | None]:
         "What to keep of the observations `obs`, and of their mirror images (else `None`)."
-        if self.ring is None:
-            seen = self.model.preprocess(obs)
-            return seen, self.model.preprocess(torch.as_tensor(mirror_frames(_np(obs))).to(seen.device)) if self.mirror else None
+        if self.ring is None: return tuple(self._read(self.model.preprocess, obs))
         slots = (self.oldest + self.offsets) % self.ring[0].shape[1]
         return self.ring[0][:, slots], None if self.ring[1] is None else self.ring[1][:, slots]
 
@@ -165,7 +162,7 @@ class Observer:
         newest = obs[:, None] if self.model.frame_stack == 1 else obs[:, -1:]
         done, slot = torch.as_tensor(_np(done)).to(self.ring[0].device), self.oldest
         self.oldest = (slot + 1) % self.ring[0].shape[1]
-        for ring, new in zip(self.ring, self._profiles(newest)):
+        for ring, new in zip(self.ring, self._read(self.model.vision.profiles, newest)):
             if ring is None: continue
             ring[:, slot] = new[:, 0]                      # the oldest frame's slot takes the new frame
             ring[done] = new[done]                         # a reset env's stack: its first frame everywhere
