@@ -155,8 +155,8 @@ def small_work(started: list):
         eval_mod.env_for, eval_mod.evaluate_model, eval_mod.evaluate_tasks, eval_mod.greedy_actions, vis_mod.record_episode)
     def env_for_(model, num_envs=1, *a, **kw):
         return env_for(model, cap(num_envs, ENVS), *a, **kw)
-    def greedy_actions_(model, obs, bow):
-        return np.zeros_like(greedy_actions(model, obs, bow))
+    def greedy_actions_(model, obs, bow, *a):
+        return np.zeros_like(greedy_actions(model, obs, bow, *a))
     def evaluate_model_(env, model, instruction="keep the pole upright", num_episodes=5, *a, **kw):
         started.append("evaluate_model"); return evaluate_model(env, model, instruction, cap(num_episodes, EPISODES), *a, **kw)
     def evaluate_tasks_(model, num_episodes=100, *a, **kw):

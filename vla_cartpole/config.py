@@ -84,6 +84,7 @@ class TrainConfig:
     grad_clip_actor: float = 0.5                  # ... of the policy head
     grad_clip_critic: float = 0.5                 # ... of the value head (and of the state critic)
     mirror: bool = False                          # half of each minibatch replaced by its mirror image
+    mirror_average: bool = False                  # the agent acts on the mean with its mirror image's logits (05_evaluation)
     state_critic: bool = False                    # advantages from a critic that reads the exact state (03a)
     # --- task and reward
     instruction: str = "keep the pole upright"    # the one instruction of a single-task run
@@ -97,9 +98,9 @@ class TrainConfig:
 # %% ../nbs/07_config.ipynb #a9fa3d29
 PRESETS = {
     "cpu": dict(),
-    "tasks": dict(multi_task=True, num_envs=32, rollout_steps=32, eval_every_frames=40_960, max_frames=880_000, threads=2,
+    "tasks": dict(multi_task=True, num_envs=32, rollout_steps=32, eval_every_frames=81_920, max_frames=880_000, threads=2,
                   frame_stack=4, frame_stride=(10, 6, 2), film=True, relative=True, text_std=1.0, zero_unseen_words=True,
-                  mirror=True, state_critic=True, anneal_lr=True,
+                  mirror=True, mirror_average=True, state_critic=True, anneal_lr=True, stop_when_solved=False,
                   start_x_spread=0.3, goal_shaping=0.5, goal_weight=3.0, speed_scale=0.25, speed_window=50),
     "gpu": dict(num_envs=1024, max_frames=20_000_000, checkpoint_every_frames=1_000_000),
 }
@@ -168,7 +169,7 @@ def make_config(preset: str | None = None, **overrides) -> TrainConfig:
 def new_model(cfg: TrainConfig) -> MiniVLA:
     "The untrained model `cfg` asks for."
     model = MiniVLA(frame_stack=cfg.frame_stack, encoder=cfg.encoder, film=cfg.film, relative=cfg.relative, text_std=cfg.text_std,
-                    frame_stride=cfg.frame_stride)
+                    frame_stride=cfg.frame_stride, mirror_average=cfg.mirror_average)
     if cfg.zero_unseen_words:
         seen = make_bow_batch(train_instructions(cfg), model.vocab_size).sum(0) > 0
         with torch.no_grad(): model.text[0].weight[:, ~seen] = 0.0

@@ -16,23 +16,44 @@ import numpy as np
 import torch
 
 from .checkpoint import CheckpointError, check_writable, load_model, load_pretrained
-from .env import MiniCartPoleVisionEnv, MiniCartPoleVisionVectorEnv
+from .env import MiniCartPoleVisionEnv, MiniCartPoleVisionVectorEnv, mirror_frames
 from .model import MiniVLA, keep_freed_memory
-from .grammar import CLASSIC, HELD_OUT_COMBINATIONS, HELD_OUT_WORDS, TRAIN_INSTRUCTIONS, pick, unknown_words, vocabulary
-from .tasks import DEFAULT_INSTRUCTION, GOALS, episode_success, goal_error, goal_for, goal_name
+from .rollout import Observer
+from .grammar import CLASSIC, HELD_OUT_COMBINATIONS, MIRROR_WORDS, HELD_OUT_WORDS, TRAIN_INSTRUCTIONS, pick, unknown_words, vocabulary
+from .tasks import DEFAULT_INSTRUCTION, GOALS, episode_success, goal_error, goal_for, goal_name, mirror_instruction
 from .text import make_bow_instruction, word_bucket
 
 # %% auto #0
-__all__ = ['UNRELATED', 'TASK_GROUPS', 'TARGETS', 'USER_ERRORS', 'MAX_EPISODE_STEPS', 'greedy_actions', 'env_for',
-           'evaluate_model', 'format_evaluation', 'record_episode', 'goal_rows', 'task_rows', 'evaluate_tasks',
-           'format_task_table', 'resolve_weights', 'model_from_args', 'UsageError', 'OneLineParser',
-           'add_model_options', 'check_options', 'user_errors', 'unseen_note', 'reading', 'eval_main']
+__all__ = ['UNRELATED', 'TASK_GROUPS', 'TARGETS', 'USER_ERRORS', 'MAX_EPISODE_STEPS', 'mirror_bow', 'agent_logits',
+           'greedy_actions', 'env_for', 'evaluate_model', 'format_evaluation', 'record_episode', 'goal_rows',
+           'task_rows', 'evaluate_tasks', 'format_task_table', 'resolve_weights', 'model_from_args', 'UsageError',
+           'OneLineParser', 'add_model_options', 'check_options', 'user_errors', 'unseen_note', 'reading', 'eval_main']
 
-# %% ../nbs/05_evaluation.ipynb #cb078485
+# %% ../nbs/05_evaluation.ipynb #ecb52262
+@functools.cache
+def _mirror_buckets(vocab_size: int) -> torch.Tensor:
+    order = torch.arange(vocab_size)
+    for word, mirrored in MIRROR_WORDS.items(): order[word_bucket(mirrored, vocab_size)] = word_bucket(word, vocab_size)
+    return order
+
+def mirror_bow(bow: torch.Tensor) -> torch.Tensor:
+    "The bags of words `[..., vocab]` of the mirror-image instructions (*left* and *right* swapped)."
+    return bow[..., _mirror_buckets(bow.shape[-1]).to(bow.device)]
+
+# %% ../nbs/05_evaluation.ipynb #d95b3c39
 @torch.no_grad()
-def greedy_actions(model: MiniVLA, obs, bow: torch.Tensor) -> np.ndarray:
+def agent_logits(model: MiniVLA, obs, bow: torch.Tensor, mirrored=None) -> torch.Tensor:
+    """The logits `[B, 2]` the agent acts on: the network's, or with `model.mirror_average` their mean with the mirror
+    image's. `mirrored`: what the model reads of the mirror images when it is at hand (an `Observer`'s), else made from `obs`."""
+    logits = model(obs, bow, return_logits=True)
+    if not model.mirror_average: return logits
+    if mirrored is None: mirrored = mirror_frames(obs.cpu().numpy() if torch.is_tensor(obs) else np.asarray(obs))
+    other = model(mirrored, mirror_bow(torch.as_tensor(bow)), return_logits=True)
+    return (logits + other.flip(-1)) / 2                       # the mirror's "push left" is this picture's "push right"
+
+def greedy_actions(model: MiniVLA, obs, bow: torch.Tensor, mirrored=None) -> np.ndarray:
     "The most probable action for each observation in the batch."
-    return model(obs, bow, return_logits=True).argmax(-1).cpu().numpy()
+    return agent_logits(model, obs, bow, mirrored).argmax(-1).cpu().numpy()
 
 # %% ../nbs/05_evaluation.ipynb #e5e2e5a8
 def env_for(model: MiniVLA, num_envs: int = 1, max_episode_steps: int = 200, **kwargs) -> MiniCartPoleVisionVectorEnv:
@@ -68,13 +89,16 @@ def _run_wave(env: MiniCartPoleVisionVectorEnv, model, bows: torch.Tensor, instr
     model reads `bows[i]`. Returns returns, lengths, success and goal error per episode."""
     n, pad = len(seeds), env.num_envs - len(seeds)
     obs, _ = env.reset(seed=list(seeds) + [0] * pad, options={"instruction": list(instructions) + [instructions[0]] * pad})
+    seeing = Observer(model, env, mirror=model.mirror_average)   # each frame's band profiles (and mirror's) made once
     goals = [goal_for(t) for t in instructions]
     bow = bows[0] if (bows == bows[:1]).all() else torch.cat([bows, bows[:1].expand(pad, -1)])   # one text: one vector
     ret, length, alive = np.zeros(env.num_envs), np.zeros(env.num_envs, int), np.zeros(env.num_envs, bool)
     xs, vs = np.zeros((max_steps, env.num_envs)), np.zeros((max_steps, env.num_envs))
     alive[:n] = True
     for t in range(max_steps):
-        obs, r, term, trunc, info = env.step(greedy_actions(model, obs, bow))
+        seen, mirrored = seeing(obs)
+        obs, r, term, trunc, info = env.step(greedy_actions(model, seen, bow, mirrored))
+        seeing.step(obs, term | trunc)
         after = info.get("final_info", info)                     # the state the step reached, before any autoreset
         xs[t], vs[t] = after["x"], after["x_dot"]
         ret += r * alive; length += alive
@@ -161,6 +185,7 @@ def record_episode(model: MiniVLA, instruction: str = "keep the pole upright", s
     was_training = model.training; model.eval()
     for t in range(max_steps):
         logits, value = model.get_action_and_value(obs[None], bow)
+        if model.mirror_average: logits = agent_logits(model, obs[None], bow)   # the probabilities the agent acts on
         probs = logits.float().softmax(-1)[0].cpu().numpy()
         action = (int(probs.argmax()) if policy == "greedy" else int(rng.random() < probs[1]) if policy == "sample"
                   else int(rng.integers(2)))

@@ -143,7 +143,7 @@ class MiniVLA(nn.Module):
     "Actor-critic over a picture (stack) and a bag-of-words instruction."
     def __init__(self, num_actions: int = 2, vocab_size: int = 1000, embed_dim: int = 32, frame_stack: int = 1,
                  encoder: str = "spec", film: bool = False, relative: bool = False, text_std: float | None = None,
-                 frame_stride: int | tuple = 1):
+                 frame_stride: int | tuple = 1, mirror_average: bool = False):
         super().__init__()
         for name, v in dict(num_actions=num_actions, vocab_size=vocab_size, embed_dim=embed_dim, frame_stack=frame_stack).items():
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
@@ -162,6 +162,8 @@ class MiniVLA(nn.Module):
         self.reads_profiles = encoder == "keypoints"   # its first step has no parameters: `preprocess` can do it once
         self.text = nn.Sequential(_init(nn.Linear(vocab_size, embed_dim)), nn.ReLU())
         if relative: self.config["relative"] = True
+        self.mirror_average = bool(mirror_average)  # act on the mean with the mirror image's logits (05_evaluation)
+        if mirror_average: self.config["mirror_average"] = True
         if text_std is not None:                   # each word a vector of this scale, like an embedding table's init
             self.config["text_std"] = float(text_std)
             nn.init.normal_(self.text[0].weight, std=text_std)
