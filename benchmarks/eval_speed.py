@@ -5,11 +5,15 @@ the same weights and episodes, then the wall time of the full task table (`pytho
     python benchmarks/eval_speed.py --quick        # 20 episodes, 1 repeat, no table: a smoke test, not a measurement
 
 Both versions load the shipped `cartpole_tasks` weights of this checkout (4 frames 10, 6 and 2 steps apart) and run
-`evaluate_model` on 250 environments at once, as the task table does. The baseline's code is checked out into a
-temporary git worktree; the runs alternate, and the script prints each run and the ratio of the medians.
+`evaluate_model` on 250 environments at once, as the task table does. They compare like for like, the network alone
+(a copy of the weights without `mirror_average`, which the baseline does not know); this checkout also runs the agent
+as shipped, which averages with the mirror image and so runs the network twice a step. The baseline's code is checked
+out into a temporary git worktree; the runs alternate, and the script prints each run and the ratio of the medians.
 """
 import argparse
+import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -34,9 +38,21 @@ print(n / (time.perf_counter() - start))
 """
 
 
-def rate(code: Path, episodes: int) -> float:
+SHIPPED = ROOT / "vla_cartpole" / "weights" / "cartpole_tasks"
+
+
+def network_alone() -> Path:
+    "A copy of the shipped weights whose config leaves out `mirror_average`: the network alone, as any version reads it."
+    copy = Path(tempfile.mkdtemp()) / "cartpole_tasks"
+    shutil.copy(SHIPPED.with_suffix(".safetensors"), copy.with_suffix(".safetensors"))
+    doc = json.loads(SHIPPED.with_suffix(".json").read_text())
+    doc["model"].pop("mirror_average", None)
+    copy.with_suffix(".json").write_text(json.dumps(doc))
+    return copy
+
+
+def rate(code: Path, episodes: int, weights: Path) -> float:
     "Greedy episodes per second with the package in `code`."
-    weights = ROOT / "vla_cartpole" / "weights" / "cartpole_tasks"
     done = subprocess.run([sys.executable, "-c", PROBE, str(weights), str(episodes)], capture_output=True, text=True,
                           env=dict(os.environ, PYTHONPATH=str(code)), cwd=tempfile.mkdtemp())   # not a folder holding a package
     if done.returncode != 0: raise SystemExit(f"the run with {code} failed: {done.stderr.strip()[-400:]}")
@@ -54,21 +70,26 @@ def main() -> None:
     if a.quick: a.episodes, a.repeats, a.no_table = 20, 1, True
     old = Path(tempfile.mkdtemp()) / "baseline"
     made = subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(old), a.baseline], capture_output=True, text=True)
-    versions = [("baseline", old), ("new", ROOT)]
+    alone = network_alone()
+    versions = [("baseline", old, alone), ("new", ROOT, alone), ("shipped", ROOT, SHIPPED)]
     if made.returncode != 0:
         if not a.quick: raise SystemExit(f"cannot check out {a.baseline}: {made.stderr.strip()}")
         print(f"(cannot check out {a.baseline} here, e.g. a shallow clone: the smoke test runs this checkout only)")
         versions = versions[1:]
     try:
-        rates = {name: [] for name, _ in versions}
+        rates = {name: [] for name, *_ in versions}
+        about = dict(baseline=f"{a.baseline}, the network alone", new="this checkout, the network alone",
+                     shipped="this checkout, the agent as shipped")
         for i in range(a.repeats):
-            for name, code in versions:
-                rates[name].append(rate(code, a.episodes))
-                print(f"run {i + 1}, {name:8s} ({a.baseline if name == 'baseline' else 'this checkout'}): "
-                      f"{rates[name][-1]:.1f} episodes/s", flush=True)
+            for name, code, weights in versions:
+                rates[name].append(rate(code, a.episodes, weights))
+                print(f"run {i + 1}, {name:8s} ({about[name]}): {rates[name][-1]:.1f} episodes/s", flush=True)
         if "baseline" in rates:
             old_rate, new_rate = statistics.median(rates["baseline"]), statistics.median(rates["new"])
-            print(f"{a.episodes} episodes per run: baseline {old_rate:.1f} episodes/s, this checkout {new_rate:.1f}: {new_rate / old_rate:.2f}x")
+            print(f"{a.episodes} episodes per run, the network alone: baseline {old_rate:.1f} episodes/s, this checkout {new_rate:.1f}: "
+                  f"{new_rate / old_rate:.2f}x")
+        shipped = statistics.median(rates["shipped"])
+        print(f"the agent as shipped (this checkout): {shipped:.1f} episodes/s, {shipped / statistics.median(rates['new']):.2f}x the network alone")
     finally:
         subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old)], capture_output=True)
     if not a.no_table:
