@@ -20,7 +20,7 @@ from .env import MiniCartPoleVisionEnv, MiniCartPoleVisionVectorEnv, mirror_fram
 from .model import MiniVLA, keep_freed_memory
 from .rollout import Observer
 from .grammar import CLASSIC, HELD_OUT_COMBINATIONS, MIRROR_WORDS, HELD_OUT_WORDS, TRAIN_INSTRUCTIONS, pick, unknown_words, vocabulary
-from .tasks import DEFAULT_INSTRUCTION, GOALS, episode_success, goal_error, goal_for, goal_name, mirror_instruction
+from .tasks import DEFAULT_INSTRUCTION, GOALS, episode_success, goal_error, goal_for, goal_name
 from .text import make_bow_instruction, word_bucket
 
 # %% auto #0
