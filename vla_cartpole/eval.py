@@ -42,10 +42,11 @@ def mirror_bow(bow: torch.Tensor) -> torch.Tensor:
 
 # %% ../nbs/05_evaluation.ipynb #d95b3c39
 @torch.no_grad()
-def agent_logits(model: MiniVLA, obs, bow: torch.Tensor, mirrored=None) -> torch.Tensor:
+def agent_logits(model: MiniVLA, obs, bow: torch.Tensor, mirrored=None, logits=None) -> torch.Tensor:
     """The logits `[B, 2]` the agent acts on: the network's, or with `model.mirror_average` their mean with the mirror
-    image's. `mirrored`: what the model reads of the mirror images when it is at hand (an `Observer`'s), else made from `obs`."""
-    logits = model(obs, bow, return_logits=True)
+    image's. `mirrored`: what the model reads of the mirror images when it is at hand (an `Observer`'s), else made from `obs`;
+    `logits`: the network's own for `obs`, when they are at hand."""
+    if logits is None: logits = model(obs, bow, return_logits=True)
     if not model.mirror_average: return logits
     if mirrored is None: mirrored = mirror_frames(obs.cpu().numpy() if torch.is_tensor(obs) else np.asarray(obs))
     other = model(mirrored, mirror_bow(torch.as_tensor(bow)), return_logits=True)
@@ -185,8 +186,7 @@ def record_episode(model: MiniVLA, instruction: str = "keep the pole upright", s
     was_training = model.training; model.eval()
     for t in range(max_steps):
         logits, value = model.get_action_and_value(obs[None], bow)
-        if model.mirror_average: logits = agent_logits(model, obs[None], bow)   # the probabilities the agent acts on
-        probs = logits.float().softmax(-1)[0].cpu().numpy()
+        probs = agent_logits(model, obs[None], bow, logits=logits).float().softmax(-1)[0].cpu().numpy()   # what the agent acts on
         action = (int(probs.argmax()) if policy == "greedy" else int(rng.random() < probs[1]) if policy == "sample"
                   else int(rng.integers(2)))
         rec["frames"].append(env.render()); rec["probs"].append(probs); rec["values"].append(float(value))
