@@ -22,8 +22,8 @@ from .tasks import goal_for
 from .text import make_bow_batch, make_bow_instruction
 
 # %% auto #0
-__all__ = ['PRESETS', 'TrainConfig', 'train_instructions', 'validate_config', 'make_config', 'new_model', 'one_line', 'parse_cli',
-           'parse_args']
+__all__ = ['PRESETS', 'TrainConfig', 'train_instructions', 'episode_instructions', 'validate_config', 'make_config', 'new_model',
+           'one_line', 'parse_cli', 'parse_args']
 
 # %% ../nbs/07_config.ipynb #164e4355
 @dataclass
@@ -89,6 +89,7 @@ class TrainConfig:
     # --- task and reward
     instruction: str = "keep the pole upright"    # the one instruction of a single-task run
     multi_task: bool = False                      # train on every instruction of TRAIN_INSTRUCTIONS instead
+    moving_repeat: int = 1                        # ... and draw each moving one this many times as often
     start_x_spread: float = 0.0                   # episodes start with the cart anywhere in ±this (m)
     goal_shaping: float = 0.0                     # weight of potential-based shaping toward a position goal
     goal_weight: float = 1.0                      # the goal bonus counts this many times in the learned reward
@@ -100,7 +101,7 @@ PRESETS = {
     "cpu": dict(),
     "tasks": dict(multi_task=True, num_envs=32, rollout_steps=32, eval_every_frames=81_920, max_frames=880_000, threads=2,
                   frame_stack=4, frame_stride=(10, 6, 2), film=True, relative=True, text_std=1.0, zero_unseen_words=True,
-                  mirror=True, mirror_average=True, state_critic=True, anneal_lr=True, stop_when_solved=False,
+                  mirror=True, mirror_average=True, state_critic=True, anneal_lr=True, stop_when_solved=False, moving_repeat=2,
                   start_x_spread=0.3, goal_shaping=0.5, goal_weight=3.0, speed_scale=0.25, speed_window=50),
     "gpu": dict(num_envs=1024, max_frames=20_000_000, checkpoint_every_frames=1_000_000),
 }
@@ -109,6 +110,12 @@ PRESETS = {
 def train_instructions(cfg: TrainConfig) -> list[str]:
     "The instructions a run trains on: every one of `TRAIN_INSTRUCTIONS` with `multi_task`, else just `instruction`."
     return list(TRAIN_INSTRUCTIONS) if cfg.multi_task else [cfg.instruction]
+
+# %% ../nbs/07_config.ipynb #35437b0b
+def episode_instructions(cfg: TrainConfig) -> list[str]:
+    "What each training episode draws its instruction from, uniformly: `train_instructions`, each moving one `moving_repeat` times."
+    moving = lambda t: getattr(goal_for(t), "kind", None) == "velocity"
+    return [t for t in train_instructions(cfg) for _ in range(cfg.moving_repeat if moving(t) else 1)]
 
 # %% ../nbs/07_config.ipynb #e5fda83d
 def _positive_int(v) -> bool: return isinstance(v, int) and not isinstance(v, bool) and v >= 1
@@ -119,7 +126,7 @@ def validate_config(cfg: TrainConfig) -> TrainConfig:
     def need(ok, name, what):
         if not ok: raise ValueError(f"{name} must be {what}, got {getattr(cfg, name)!r}")
     for name in ("num_envs", "rollout_steps", "max_steps", "checkpoint_every_frames", "eval_every_frames", "eval_episodes",
-                 "solve_episodes", "frame_stack", "update_epochs", "num_minibatches", "speed_window"):
+                 "solve_episodes", "frame_stack", "update_epochs", "num_minibatches", "speed_window", "moving_repeat"):
         need(_positive_int(getattr(cfg, name)), name, "a positive integer")
     for name in ("num_episodes", "latest_every_frames", "max_frames", "threads"):
         need(getattr(cfg, name) is None or _positive_int(getattr(cfg, name)), name, "a positive integer or None")

@@ -90,7 +90,7 @@ def _run_wave(env: MiniCartPoleVisionVectorEnv, model, bows: torch.Tensor, instr
     model reads `bows[i]`. Returns returns, lengths, success and goal error per episode."""
     n, pad = len(seeds), env.num_envs - len(seeds)
     obs, _ = env.reset(seed=list(seeds) + [0] * pad, options={"instruction": list(instructions) + [instructions[0]] * pad})
-    seeing = Observer(model, env, mirror=model.mirror_average)   # each frame's band profiles (and mirror's) made once
+    seeing = Observer(model, env, mirror=model.mirror_average, keypoints=True)   # each frame's keypoints (and mirror's) made once
     goals = [goal_for(t) for t in instructions]
     bow = bows[0] if (bows == bows[:1]).all() else torch.cat([bows, bows[:1].expand(pad, -1)])   # one text: one vector
     ret, length, alive = np.zeros(env.num_envs), np.zeros(env.num_envs, int), np.zeros(env.num_envs, bool)
@@ -227,7 +227,8 @@ def evaluate_tasks(model: MiniVLA, num_episodes: int = 100, seed: int = 0, max_s
     texts = [own[i % len(own)] for _, _, own, _ in rows for i in range(num_episodes)]
     reads = [r for *_, r in rows for _ in range(num_episodes)]
     seeds = [seed + i for _ in rows for i in range(num_episodes)]
-    env = env_for(model, min(num_envs, len(seeds)), max_steps, copy=False)
+    n = min(num_envs, len(seeds))   # with band profiles the Observer makes the stacks: the env need only draw the newest frame
+    env = MiniCartPoleVisionVectorEnv(n, max_steps, copy=False) if model.reads_profiles else env_for(model, n, max_steps, copy=False)
     rewards, lengths, ok, err = _rollouts(env, model, texts, reads, seeds, max_steps)
     out = []
     for j, (group, goal, instructions, _) in enumerate(rows):

@@ -19,7 +19,7 @@ import numpy as np
 import torch
 
 from .checkpoint import CheckpointError, atomic_write, check_writable, load_model, safe_torch_load, save_model
-from .config import TrainConfig, new_model, train_instructions, validate_config
+from .config import TrainConfig, episode_instructions, new_model, train_instructions, validate_config
 from .distributed import DistInfo, from_main, gather_to_main, init_distributed, wrap_ddp
 from .env import MiniCartPoleVisionVectorEnv
 from .eval import env_for, evaluate_model, evaluate_tasks, goal_rows
@@ -199,7 +199,7 @@ def _restore(cfg, st, d, model, optimizer, critic, critic_optimizer, gen, res) -
 def _envs(cfg: TrainConfig, n: int, device: torch.device, d: DistInfo):
     "This rank's `n` training environments (on the device with the torch backend) and their first observation."
     on_device = cfg.env_backend == "torch" or (cfg.env_backend == "auto" and device.type != "cpu")
-    kw = dict(frame_stack=cfg.frame_stack, frame_stride=cfg.frame_stride, copy=False, instructions=train_instructions(cfg),
+    kw = dict(frame_stack=cfg.frame_stack, frame_stride=cfg.frame_stride, copy=False, instructions=episode_instructions(cfg),
               start_x_spread=cfg.start_x_spread)
     env = TorchCartPoleVectorEnv(n, cfg.max_steps, device=device, **kw) if on_device else MiniCartPoleVisionVectorEnv(n, cfg.max_steps, **kw)
     obs, _ = env.reset(seed=cfg.seed * 100_003 + d.rank * n)   # distinct environment seeds on every rank

@@ -124,8 +124,8 @@ class BandKeypoints(nn.Module):
         return self.encode(self.profiles(x.permute(0, 2, 3, 1).reshape(B, H, W, self.k, 3).permute(0, 3, 1, 2, 4)))
 
     def encode(self, prof: torch.Tensor) -> torch.Tensor:
-        "Features `[B, width]` of `profiles`: everything after the parameter-free first step."
-        kp, mass = self.keypoints(prof)
+        "Features `[B, width]` of `profiles` (or of `frame_keypoints`): everything after the parameter-free first step."
+        kp, mass = self.keypoints(prof) if prof.dim() == 5 else self.split_keypoints(prof)
         moves = (kp[:, 1:] - kp[:, :-1]) * self.diff_scale                        # ~pixels per step
         parts = [kp.flatten(1), moves.flatten(1), mass.flatten(1)]
         if self.relative:   # the pole's bands as seen from the cart, magnified: the tilt, however far the cart has gone
@@ -135,6 +135,19 @@ class BandKeypoints(nn.Module):
 def keypoints_encoder(in_channels: int, relative: bool = False) -> tuple[nn.Module, int]:
     "Band keypoints (a spatial soft-argmax per band and colour filter) of each stacked frame, then an MLP to 128."
     return BandKeypoints(in_channels // 3, relative=relative), 128
+
+# %% ../nbs/02_model.ipynb #5d822c43
+@patch
+def frame_keypoints(self: BandKeypoints, prof: torch.Tensor) -> torch.Tensor:
+    "Each frame's keypoints and band masses side by side, `[B, k, bands·(colours + 1)]`, from its `profiles`: all `encode` reads of it."
+    kp, mass = self.keypoints(prof)
+    return torch.cat([kp.flatten(2), mass.transpose(1, 2)], 2)
+
+@patch
+def split_keypoints(self: BandKeypoints, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    "`frame_keypoints` back into keypoints `[B, k, bands, colours]` and band masses `[B, bands, k]`."
+    n = len(self.bands) * self.colours
+    return x[..., :n].unflatten(2, (len(self.bands), self.colours)), x[..., n:].transpose(1, 2)
 
 # %% ../nbs/02_model.ipynb #8795876d
 ENCODERS = {"spec": spec_encoder, "compact": compact_encoder, "keypoints": keypoints_encoder}
@@ -205,12 +218,14 @@ def _pictures(self: MiniVLA, image) -> torch.Tensor:
     return image.permute(0, 3, 1, 2).float().div_(255.0)      # NCHW view of NHWC memory = channels_last
 
 def _vision_input(self: MiniVLA, image) -> torch.Tensor:
-    "What the vision encoder reads, from uint8 pictures or from band profiles that `preprocess` already made."
+    "What the vision encoder reads, from uint8 pictures, or from band profiles that `preprocess` already made (or their `frame_keypoints`)."
     image = torch.as_tensor(image)
     if not (self.reads_profiles and image.is_floating_point()): return _pictures(self, image)
-    want = (self.frame_stack, len(self.vision.bands), 3, IMAGE_HW[1])
-    if image.dim() != 5 or tuple(image.shape[1:]) != want:
-        raise ValueError(f"preprocessed pictures must have shape [B, {', '.join(map(str, want))}], got {list(image.shape)}")
+    v, k = self.vision, self.frame_stack
+    want = (k, len(v.bands), 3, IMAGE_HW[1])
+    if tuple(image.shape[1:]) not in (want, (k, len(v.bands) * (v.colours + 1))):
+        raise ValueError(f"preprocessed pictures must have shape [B, {', '.join(map(str, want))}] (band profiles) or "
+                         f"[B, {k}, {len(v.bands) * (v.colours + 1)}] (frame_keypoints), got {list(image.shape)}")
     return image.to(self.text[0].weight.device)
 
 def _check_bow(self: MiniVLA, bow, B: int, device) -> torch.Tensor:

@@ -138,13 +138,25 @@ def critic_view(env, tracker: EpisodeTracker) -> tuple[torch.Tensor, torch.Tenso
 # %% ../nbs/07a_rollouts.ipynb #eef485cd
 class Observer:
     """What a rollout keeps of each step's pictures (`model.preprocess`), and with `mirror` of their mirror images.
-    With band profiles, each frame's are kept in a ring: call `step` with every observation the env returns."""
-    def __init__(self, model: MiniVLA, env, mirror: bool = False):
+    With band profiles, each frame's are kept in a ring as long as the model's stacks: call `step` with every observation
+    the env returns. An env whose episodes have all just begun need only show the newest frame: the ring makes the stacks.
+    With `keypoints` it keeps each frame's `frame_keypoints` instead, for acting while the weights stay as they are."""
+    def __init__(self, model: MiniVLA, env, mirror: bool = False, keypoints: bool = False):
         self.model, self.mirror, self.ring = model, mirror, None
-        if model.reads_profiles:                    # every frame the env keeps, oldest first
-            self.offsets = torch.tensor(frame_offsets(env.frame_stack, env.frame_stride))
-            self.ring, self.oldest = self._read(self.model.vision.profiles, env.state_dict()["stack"]), 0
+        if not model.reads_profiles: return
+        v = model.vision
+        self.frame_read = (lambda frames: v.frame_keypoints(v.profiles(frames))) if keypoints else v.profiles
+        self.offsets = torch.tensor(frame_offsets(model.frame_stack, model.frame_stride))
+        span, self.oldest = int(self.offsets[-1]) + 1, 0
+        if env.render_mode == "rgb_array" and not _np(env.steps).any():   # each stack is its first frame throughout
+            self.ring = [None if r is None else r.repeat_interleave(span, 1) for r in self._read(self.frame_read, env.render()[:, None])]
+            return
+        frames = env.state_dict()["stack"]          # every frame the env keeps, oldest first
+        if frames.shape[1] != span:
+            raise ValueError(f"the env keeps {frames.shape[1]} frames but the model's stacks span {span}: start the Observer right after a reset")
+        self.ring = self._read(self.frame_read, frames)
 
+    @torch.no_grad()
     def _read(self, read, frames) -> list:
         "`read` of uint8 frames on the model's device, and of their mirror images (else `None`)."
         device = self.model.text[0].weight.device
@@ -159,10 +171,10 @@ class Observer:
     def step(self, obs, done) -> None:
         "Take in the newest frames of `obs`, the observations a step returned; environments `done` were reset (their stacks refilled)."
         if self.ring is None: return
-        newest = obs[:, None] if self.model.frame_stack == 1 else obs[:, -1:]
+        newest = obs[:, None] if obs.ndim == 4 else obs[:, -1:]   # one frame per env, or stacks
         done, slot = torch.as_tensor(_np(done)).to(self.ring[0].device), self.oldest
         self.oldest = (slot + 1) % self.ring[0].shape[1]
-        for ring, new in zip(self.ring, self._read(self.model.vision.profiles, newest)):
+        for ring, new in zip(self.ring, self._read(self.frame_read, newest)):
             if ring is None: continue
             ring[:, slot] = new[:, 0]                      # the oldest frame's slot takes the new frame
             ring[done] = new[done]                         # a reset env's stack: its first frame everywhere
