@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from vla_cartpole.checkpoint import load_model, load_pretrained
-from vla_cartpole.env import MiniCartPoleVisionVectorEnv
+from vla_cartpole.vector_env import MiniCartPoleVisionVectorEnv
 from vla_cartpole.gae import compute_gae_batch
 from vla_cartpole.grammar import TRAIN_INSTRUCTIONS
 from vla_cartpole.config import make_config, train_instructions

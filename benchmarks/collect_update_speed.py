@@ -25,7 +25,7 @@ def main() -> None:
     import numpy as np
     import torch
     torch.set_num_threads(a.threads)
-    from vla_cartpole.env import MiniCartPoleVisionVectorEnv
+    from vla_cartpole.vector_env import MiniCartPoleVisionVectorEnv
     from vla_cartpole.model import seed_everything
     import vla_cartpole
     split = (Path(vla_cartpole.__file__).parent / "rollout.py").exists()   # the trainer in several modules (today's)

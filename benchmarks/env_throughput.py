@@ -15,7 +15,8 @@ import time
 import gymnasium as gym
 import numpy as np
 
-from vla_cartpole.env import MiniCartPoleVisionEnv, MiniCartPoleVisionVectorEnv
+from vla_cartpole.env import MiniCartPoleVisionEnv
+from vla_cartpole.vector_env import MiniCartPoleVisionVectorEnv
 
 
 def frames_per_second(venv, steps: int, num_envs: int, seed: int = 0) -> float:

@@ -28,8 +28,8 @@ import numpy as np
 import torch
 
 from vla_cartpole.checkpoint import load_model, load_pretrained
-from vla_cartpole.env import (CART_TOP, DT, POLE_LEN, POLE_TOP, PX_PER_M, MiniCartPoleVisionVectorEnv, frame_offsets, goal_bonus,
-                              render_frames)
+from vla_cartpole.env import CART_TOP, DT, POLE_LEN, POLE_TOP, PX_PER_M, frame_offsets, goal_bonus, render_frames
+from vla_cartpole.vector_env import MiniCartPoleVisionVectorEnv
 from vla_cartpole.eval import env_for, greedy_actions
 from vla_cartpole.grammar import CLASSIC
 from vla_cartpole.tasks import GOALS, episode_success, goal_for

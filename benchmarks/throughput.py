@@ -30,7 +30,7 @@ import time
 import numpy as np
 import torch
 
-from vla_cartpole.env import MiniCartPoleVisionVectorEnv
+from vla_cartpole.vector_env import MiniCartPoleVisionVectorEnv
 from vla_cartpole.torch_env import TorchCartPoleVectorEnv
 
 

@@ -11,7 +11,7 @@ import time
 import torch
 
 from vla_cartpole.config import make_config, new_model, train_instructions
-from vla_cartpole.env import MiniCartPoleVisionVectorEnv
+from vla_cartpole.vector_env import MiniCartPoleVisionVectorEnv
 from vla_cartpole.model import seed_everything
 from vla_cartpole.ppo import make_optimizer, update
 from vla_cartpole.rollout import EpisodeTracker, Rollout, TaskBows, collect_rollout

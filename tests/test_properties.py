@@ -5,7 +5,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vla_cartpole.env import MiniCartPoleVisionEnv, MiniCartPoleVisionVectorEnv
+from vla_cartpole.env import MiniCartPoleVisionEnv
+from vla_cartpole.vector_env import MiniCartPoleVisionVectorEnv
 from vla_cartpole.grammar import CLASSIC, HELD_OUT_COMBINATIONS, HELD_OUT_WORDS, TRAIN_INSTRUCTIONS
 from vla_cartpole.text import make_bow_instruction
 

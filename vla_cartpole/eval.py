@@ -16,7 +16,8 @@ import numpy as np
 import torch
 
 from .checkpoint import CheckpointError, check_writable, load_model, load_pretrained
-from .env import MiniCartPoleVisionEnv, MiniCartPoleVisionVectorEnv, mirror_frames
+from .env import MiniCartPoleVisionEnv, mirror_frames
+from .vector_env import MiniCartPoleVisionVectorEnv
 from .model import MiniVLA, keep_freed_memory
 from .rollout import Observer
 from .grammar import CLASSIC, HELD_OUT_COMBINATIONS, MIRROR_WORDS, HELD_OUT_WORDS, TRAIN_INSTRUCTIONS, pick, unknown_words, vocabulary

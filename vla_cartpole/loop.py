@@ -21,7 +21,7 @@ import torch
 from .checkpoint import CheckpointError, atomic_write, check_writable, load_model, safe_torch_load, save_model
 from .config import TrainConfig, episode_instructions, new_model, train_instructions, validate_config
 from .distributed import DistInfo, from_main, gather_to_main, init_distributed, wrap_ddp
-from .env import MiniCartPoleVisionVectorEnv
+from .vector_env import MiniCartPoleVisionVectorEnv
 from .eval import env_for, evaluate_model, evaluate_tasks, goal_rows
 from .model import MiniVLA, keep_freed_memory, pick_device, seed_everything
 from .ppo import anneal_learning_rates, make_optimizer, new_state_critic, update

@@ -90,11 +90,11 @@ def update(model: MiniVLA, optimizer, buf: Rollout, next_value: torch.Tensor, bo
     T, N = buf.actions.shape
     adv, ret = compute_gae_batch(buf.rewards, buf.values, next_value, buf.dones, cfg.gamma, cfg.gae_lambda, buf.trunc_values)
     B = T * N
-    obs = buf.obs.reshape(B, *buf.obs.shape[2:])
+    seen = buf.seen.reshape(-1, *buf.seen.shape[3:])          # B pictures, then with mirror their B mirror images
     actions, old_logprobs = buf.actions.reshape(B).to(device), buf.logprobs.reshape(B).to(device)
     bow_ids = buf.bow_ids.reshape(B)
     adv, ret = standardise(adv.reshape(B)).to(device), ret.reshape(B).to(device)
-    if cfg.mirror: m_obs, m_ids, m_actions = buf.mirrored.reshape(obs.shape), mirror_ids(bow_ids, bows), 1 - actions
+    if cfg.mirror: m_ids, m_actions = mirror_ids(bow_ids, bows), 1 - actions
     mb = minibatch_size(cfg, B)
     stats = []
     for _ in range(cfg.update_epochs if cfg.algo == "ppo" else 1):
@@ -105,12 +105,12 @@ def update(model: MiniVLA, optimizer, buf: Rollout, next_value: torch.Tensor, bo
             # A2C accumulates: in a distributed run only the last minibatch's backward averages the gradients
             last = start + mb >= B
             sync = net.no_sync() if net is not None and cfg.algo == "a2c" and not last else contextlib.nullcontext()
-            mb_obs, mb_ids, mb_actions = obs[idx.to(obs.device)], bow_ids[idx.cpu()], actions[idx]
-            if cfg.mirror:   # a random half of the minibatch replaced by its mirror images
-                flip = (torch.rand(len(idx), generator=generator) < 0.5).nonzero().squeeze(1)
-                orig = idx.cpu()[flip]
-                mb_obs[flip.to(obs.device)] = m_obs[orig.to(obs.device)]
-                mb_ids[flip], mb_actions[flip.to(device)] = m_ids[orig], m_actions[orig.to(device)]
+            src, mb_ids, mb_actions = idx, bow_ids[idx.cpu()], actions[idx]
+            if cfg.mirror:   # a random half of the minibatch read as its mirror images
+                flip = torch.rand(len(idx), generator=generator) < 0.5
+                src = idx + B * flip.to(device)
+                mb_ids, mb_actions = torch.where(flip, m_ids[idx.cpu()], mb_ids), torch.where(flip.to(device), m_actions[idx], mb_actions)
+            mb_obs = seen[src.to(seen.device)]                    # one gather: no copy of the pictures before it
             with sync:
                 loss, parts = minibatch_loss(model, bows(mb_ids), mb_obs, mb_actions, old_logprobs[idx], adv[idx], ret[idx], cfg, device, net)
                 if not torch.isfinite(loss): raise TrainingDiverged(f"the loss became {loss.item()}")

@@ -12,7 +12,8 @@ import torch
 from torch.distributions import Categorical
 
 from .config import TrainConfig
-from .env import MiniCartPoleVisionVectorEnv, frame_offsets, goal_bonus, mirror_frames
+from .env import frame_offsets, goal_bonus, mirror_frames
+from .vector_env import MiniCartPoleVisionVectorEnv
 from .model import MiniVLA
 from .state_critic import StateCritic, critic_inputs, goal_indices
 from .tasks import mirror_instruction
@@ -26,7 +27,8 @@ __all__ = ['Rollout', 'EpisodeTracker', 'TaskBows', 'learned_reward', 'TrainingD
 @dataclass
 class Rollout:
     "Storage for `T` steps of `N` environments."
-    obs: torch.Tensor          # [T, N, ...] what the model reads of each step's pictures (`Observer`), on the env's device
+    seen: torch.Tensor         # [1 or 2, T, N, ...] what the model reads of each step's pictures (`Observer`), on the env's
+                               # device: `obs`, then with `mirror` the same of their mirror images (`mirrored`)
     actions: torch.Tensor      # [T, N] long
     logprobs: torch.Tensor     # [T, N]
     values: torch.Tensor       # [T, N]
@@ -36,14 +38,18 @@ class Rollout:
     bow_ids: torch.Tensor      # [T, N] long: the step's instruction, its index in the training list (`TaskBows.ids`)
     critic_in: torch.Tensor    # [T, N, 6] what a state critic reads before the step (`critic_inputs`; 0 without one)
     goals: torch.Tensor        # [T, N] long: the index in GOAL_NAMES of the step's goal (with a state critic; else 0)
-    mirrored: torch.Tensor | None = None   # [T, N, ...] the same of the mirror images, with `mirror`
+
+    @property
+    def obs(self) -> torch.Tensor: return self.seen[0]
+    @property
+    def mirrored(self) -> torch.Tensor | None: return self.seen[1] if len(self.seen) > 1 else None
 
     @classmethod
     def empty(cls, T: int, N: int, obs_like: torch.Tensor, mirror: bool = False) -> Rollout:
         "Zeroed storage for `T` steps of observations like `obs_like` (`[N, ...]`: its shape, dtype and device)."
-        z, store = (lambda: torch.zeros(T, N)), (lambda: obs_like.new_zeros((T, *obs_like.shape)))
-        return cls(store(), torch.zeros(T, N, dtype=torch.long), z(), z(), z(), z(), z(), torch.zeros(T, N, dtype=torch.long),
-                   torch.zeros(T, N, 6), torch.zeros(T, N, dtype=torch.long), store() if mirror else None)
+        z = lambda: torch.zeros(T, N)
+        return cls(obs_like.new_zeros((1 + mirror, T, *obs_like.shape)), torch.zeros(T, N, dtype=torch.long), z(), z(), z(), z(),
+                   z(), torch.zeros(T, N, dtype=torch.long), torch.zeros(T, N, 6), torch.zeros(T, N, dtype=torch.long))
 
 # %% ../nbs/07a_rollouts.ipynb #b606718d
 def _np(x) -> np.ndarray: return x.cpu().numpy() if torch.is_tensor(x) else np.asarray(x)
