@@ -114,7 +114,8 @@ class BandKeypoints(nn.Module):
     def keypoints(self, prof: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         "Keypoints `[B, k, bands, colours]` in [-1, 1] (left to right) and band masses `[B, bands, k]` of `profiles`."
         temp = self.log_temp.exp()                                                # each band's and filter's sharpness
-        logits = (self.colour.weight * temp[..., None]) @ prof + (self.colour.bias * temp)[..., None]   # [B, k, bands, colours, 256]
+        logits = (self.colour.weight * temp[..., None]) @ prof                   # [B, k, bands, colours, 256]; the filter's
+        # bias would add the same number to every column, and a softmax does not see that: it is left out (and unused)
         mass = prof.sum((3, 4)).transpose(1, 2) / IMAGE_HW[1]
         return torch.softmax(logits, -1) @ self.xs, mass
 
