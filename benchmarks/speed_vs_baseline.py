@@ -5,7 +5,8 @@
 
 Both versions train the same recipe from scratch for the same number of frames, without stopping when solved, as
 `python -m vla_cartpole.train` runs it (quick evaluations included, the final evaluation not). The baseline's code is
-checked out into a temporary git worktree. The runs alternate (old, new, old, new, ...), so a machine that gets
+checked out into a temporary git worktree; a baseline that has presets (`vla_cartpole/config.py` with `PRESETS`)
+runs its own `--preset`, an older one the flags of its recipe. The runs alternate (old, new, old, new, ...), so a machine that gets
 busier or quieter during the run affects both; the script prints every run's frames/s and the ratio of the medians.
 """
 import argparse
@@ -24,8 +25,14 @@ OLD_FLAGS = {"cpu": [], "tasks": ["--multi-task", "true", "--frame-stride", "10,
                                   "--state-critic", "true", "--threads", "2"]}
 
 
+def has_presets(code: Path) -> bool:
+    "Whether the code in `code` has `--preset` (the commits after the consolidation)."
+    config = code / "vla_cartpole" / "config.py"
+    return config.exists() and "PRESETS" in config.read_text()
+
+
 def run(code: Path, new: bool, recipe: str, frames: int, out: Path) -> float:
-    "Train `frames` frames with the code in `code`; the frames/s its summary reports."
+    "Train `frames` frames with the code in `code` (`new`: it has presets); the frames/s its summary reports."
     common = ["--save-path", str(out / "model"), "--checkpoint-dir", str(out / "ckpt"), "--log-dir", str(out / "runs"), "--plot", ""]
     if new: flags = ["--preset", recipe, "--num-episodes", "None", "--no-stop-when-solved", "--no-progress"]
     else: flags = OLD_FLAGS[recipe] + ["--stop-when-solved", "false", "--progress", "false"]
@@ -52,7 +59,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp())
     old = tmp / "baseline"
     made = subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(old), a.baseline], capture_output=True, text=True)
-    versions = [("baseline", old, False), ("new", ROOT, True)]
+    versions = [("baseline", old, has_presets(old)), ("new", ROOT, True)]
     if made.returncode != 0:
         if not a.quick: raise SystemExit(f"cannot check out {a.baseline}: {made.stderr.strip()}")
         print(f"(cannot check out {a.baseline} here, e.g. a shallow clone: the smoke test runs this checkout only)")
