@@ -6,8 +6,9 @@
 Both versions train the same recipe from scratch for the same number of frames, without stopping when solved, as
 `python -m vla_cartpole.train` runs it (quick evaluations included, the final evaluation not). The baseline's code is
 checked out into a temporary git worktree; a baseline that has presets (`vla_cartpole/config.py` with `PRESETS`)
-runs its own `--preset`, an older one the flags of its recipe. The runs alternate (old, new, old, new, ...), so a machine that gets
-busier or quieter during the run affects both; the script prints every run's frames/s and the ratio of the medians.
+runs its own `--preset`, an older one the flags of its recipe. The runs alternate (old, new, old, new, ...), so a
+machine that gets busier or quieter during the run affects both; the script prints every run's frames/s and the
+ratio of the medians.
 """
 import argparse
 import os
