@@ -90,7 +90,9 @@ class BandKeypoints(nn.Module):
         self.k, self.bands, self.colours, self.diff_scale = frame_stack, bands, colours, diff_scale
         self.rows = (bands[0][0], bands[-1][1])                                   # all the encoder reads
         self.relative, self.relative_scale = relative, relative_scale
-        self.colour = nn.Linear(3, colours)                                       # a learned colour filter per pixel
+        self.colour = nn.Linear(3, colours)                                       # a learned colour filter per pixel,
+        self.colour.bias = None   # without a bias: it would add the same to every column, and a softmax cannot see that
+        # (made with one and then dropped, so the random numbers drawn for the layers after it stay as they were)
         self.log_temp = nn.Parameter(torch.full((len(bands), colours), math.log(20.0)))   # how sharp each softmax is
         self.register_buffer("xs", torch.linspace(-1, 1, IMAGE_HW[1]), persistent=False)
         averages = torch.zeros(len(bands), self.rows[1] - self.rows[0])           # row r of the rows read counts 1/height in its band
@@ -114,8 +116,7 @@ class BandKeypoints(nn.Module):
     def keypoints(self, prof: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         "Keypoints `[B, k, bands, colours]` in [-1, 1] (left to right) and band masses `[B, bands, k]` of `profiles`."
         temp = self.log_temp.exp()                                                # each band's and filter's sharpness
-        logits = (self.colour.weight * temp[..., None]) @ prof                   # [B, k, bands, colours, 256]; the filter's
-        # bias would add the same number to every column, and a softmax does not see that: it is left out (and unused)
+        logits = (self.colour.weight * temp[..., None]) @ prof                   # [B, k, bands, colours, 256]
         mass = prof.sum((3, 4)).transpose(1, 2) / IMAGE_HW[1]
         return torch.softmax(logits, -1) @ self.xs, mass
 
