@@ -13,13 +13,15 @@ out into a temporary git worktree; the runs alternate, and the script prints eac
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+import torch
+from safetensors.torch import load_file, save_file
 
 ROOT = Path(__file__).resolve().parents[1]
 PROBE = """
@@ -41,10 +43,13 @@ print(n / (time.perf_counter() - start))
 SHIPPED = ROOT / "vla_cartpole" / "weights" / "cartpole_tasks"
 
 
-def network_alone() -> Path:
-    "A copy of the shipped weights whose config leaves out `mirror_average`: the network alone, as any version reads it."
+def network_alone(colour_bias: bool = False) -> Path:
+    """A copy of the shipped weights whose config leaves out `mirror_average`: the network alone, as any version reads it.
+    `colour_bias`: with the zero colour-filter bias that versions before 220b2e3 expect (a softmax cannot see it)."""
     copy = Path(tempfile.mkdtemp()) / "cartpole_tasks"
-    shutil.copy(SHIPPED.with_suffix(".safetensors"), copy.with_suffix(".safetensors"))
+    weights = load_file(SHIPPED.with_suffix(".safetensors"))
+    if colour_bias: weights["vision.colour.bias"] = torch.zeros(len(weights["vision.colour.weight"]), dtype=torch.float16)
+    save_file(weights, copy.with_suffix(".safetensors"))
     doc = json.loads(SHIPPED.with_suffix(".json").read_text())
     doc["model"].pop("mirror_average", None)
     copy.with_suffix(".json").write_text(json.dumps(doc))
@@ -70,8 +75,7 @@ def main() -> None:
     if a.quick: a.episodes, a.repeats, a.no_table = 20, 1, True
     old = Path(tempfile.mkdtemp()) / "baseline"
     made = subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(old), a.baseline], capture_output=True, text=True)
-    alone = network_alone()
-    versions = [("baseline", old, alone), ("new", ROOT, alone), ("shipped", ROOT, SHIPPED)]
+    versions = [("baseline", old, network_alone(colour_bias=True)), ("new", ROOT, network_alone()), ("shipped", ROOT, SHIPPED)]
     if made.returncode != 0:
         if not a.quick: raise SystemExit(f"cannot check out {a.baseline}: {made.stderr.strip()}")
         print(f"(cannot check out {a.baseline} here, e.g. a shallow clone: the smoke test runs this checkout only)")
