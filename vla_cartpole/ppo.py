@@ -21,7 +21,8 @@ from .state_critic import StateCritic
 
 # %% auto #0
 __all__ = ['STATE_CRITIC_LR', 'make_optimizer', 'anneal_learning_rates', 'clip_gradients', 'minibatch_loss', 'mirror_ids',
-           'standardise', 'minibatch_size', 'update', 'new_state_critic', 'fit_state_critic']
+           'standardise', 'minibatch_size', 'minibatches', 'minibatch_observations', 'update', 'new_state_critic',
+           'fit_state_critic']
 
 # %% ../nbs/07b_update.ipynb #e0de4468
 def _role_lrs(cfg: TrainConfig) -> dict:
@@ -82,6 +83,36 @@ def minibatch_size(cfg: TrainConfig, samples: int) -> int:
     "How many of a rollout's `samples` one gradient step reads: `num_minibatches` steps per pass (the last may be smaller)."
     return math.ceil(samples / cfg.num_minibatches)
 
+# %% ../nbs/07b_update.ipynb #25fbc755
+def minibatches(T: int, N: int, cfg: TrainConfig, generator: torch.Generator | None = None):
+    """One pass's minibatches of a `[T, N]` rollout: sample indices (`t·N + n`), which of them read their mirror images
+    (`None` without `mirror`), and with `env_minibatches` the environments whose whole rollouts they are (else `None`)."""
+    ppo = cfg.algo == "ppo"
+    if cfg.env_minibatches:
+        for envs in (torch.randperm(N, generator=generator) if ppo else torch.arange(N)).tensor_split(cfg.num_minibatches):
+            flip = (torch.rand(len(envs), generator=generator) < 0.5).repeat(T) if cfg.mirror else None
+            yield (torch.arange(T)[:, None] * N + envs).reshape(-1), flip, envs
+        return
+    for idx in (torch.randperm(T * N, generator=generator) if ppo else torch.arange(T * N)).split(minibatch_size(cfg, T * N)):
+        yield idx, (torch.rand(len(idx), generator=generator) < 0.5 if cfg.mirror else None), None
+
+# %% ../nbs/07b_update.ipynb #71bc7267
+def minibatch_observations(model: MiniVLA, buf: Rollout, idx: torch.Tensor, flip: torch.Tensor | None = None,
+                           envs: torch.Tensor | None = None) -> torch.Tensor:
+    """What the model reads of samples `idx` (`t·N + n`), their mirror images where `flip`: stacks of band profiles or
+    pictures; with `envs` (the samples are those environments' whole rollouts) and a store of frames, `frame_keypoints`."""
+    T, N = buf.actions.shape
+    d = buf.seen.device
+    idx, v = idx.to(d), torch.zeros(len(idx), dtype=torch.long, device=d) if flip is None else flip.long().to(d)
+    if buf.stacks is None: return buf.seen[v, idx // N, idx % N]             # each step's stack, as stored
+    if envs is None:                                                          # each step's stack, from its frames
+        t, n = idx // N, idx % N
+        return buf.seen[v[:, None], buf.stacks[t, n], n[:, None]]
+    envs, ve = envs.to(d), v.view(T, -1)[0]                                   # each environment's frames, read once
+    frames = buf.seen[ve, :, envs]                                            # [n, T + span − 1, ...]
+    kp = model.vision.frame_keypoints(frames.flatten(0, 1)[:, None]).view(len(envs), frames.shape[1], -1)
+    return kp[torch.arange(len(envs), device=d)[None, :, None], buf.stacks[:, envs]].flatten(0, 1)   # [T · n, k, ...]
+
 # %% ../nbs/07b_update.ipynb #92ead1ec
 def update(model: MiniVLA, optimizer, buf: Rollout, next_value: torch.Tensor, bows: TaskBows, cfg: TrainConfig,
            device: torch.device, generator: torch.Generator | None = None, net=None, critic: StateCritic | None = None,
@@ -90,28 +121,24 @@ def update(model: MiniVLA, optimizer, buf: Rollout, next_value: torch.Tensor, bo
     T, N = buf.actions.shape
     adv, ret = compute_gae_batch(buf.rewards, buf.values, next_value, buf.dones, cfg.gamma, cfg.gae_lambda, buf.trunc_values)
     B = T * N
-    seen = buf.seen.reshape(-1, *buf.seen.shape[3:])          # B pictures, then with mirror their B mirror images
     actions, old_logprobs = buf.actions.reshape(B).to(device), buf.logprobs.reshape(B).to(device)
     bow_ids = buf.bow_ids.reshape(B)
     adv, ret = standardise(adv.reshape(B)).to(device), ret.reshape(B).to(device)
     if cfg.mirror: m_ids, m_actions = mirror_ids(bow_ids, bows), 1 - actions
-    mb = minibatch_size(cfg, B)
     stats = []
     for _ in range(cfg.update_epochs if cfg.algo == "ppo" else 1):
-        order = torch.randperm(B, generator=generator) if cfg.algo == "ppo" else torch.arange(B)
         if cfg.algo == "a2c": optimizer.zero_grad(set_to_none=True)
-        for start in range(0, B, mb):
-            idx = order[start:start + mb].to(device)
+        batches = list(minibatches(T, N, cfg, generator))
+        for i, (cpu_idx, flip, envs) in enumerate(batches):
+            idx = cpu_idx.to(device)
             # A2C accumulates: in a distributed run only the last minibatch's backward averages the gradients
-            last = start + mb >= B
+            last = i == len(batches) - 1
             sync = net.no_sync() if net is not None and cfg.algo == "a2c" and not last else contextlib.nullcontext()
-            src, mb_ids, mb_actions = idx, bow_ids[idx.cpu()], actions[idx]
-            if cfg.mirror:   # a random half of the minibatch read as its mirror images
-                flip = torch.rand(len(idx), generator=generator) < 0.5
-                src = idx + B * flip.to(device)
-                mb_ids, mb_actions = torch.where(flip, m_ids[idx.cpu()], mb_ids), torch.where(flip.to(device), m_actions[idx], mb_actions)
-            mb_obs = seen[src.to(seen.device)]                    # one gather: no copy of the pictures before it
+            mb_ids, mb_actions = bow_ids[cpu_idx], actions[idx]
+            if flip is not None:   # a random half of the minibatch read as its mirror images
+                mb_ids, mb_actions = torch.where(flip, m_ids[cpu_idx], mb_ids), torch.where(flip.to(device), m_actions[idx], mb_actions)
             with sync:
+                with autocast(cfg, device): mb_obs = minibatch_observations(model, buf, cpu_idx, flip, envs)
                 loss, parts = minibatch_loss(model, bows(mb_ids), mb_obs, mb_actions, old_logprobs[idx], adv[idx], ret[idx], cfg, device, net)
                 if not torch.isfinite(loss): raise TrainingDiverged(f"the loss became {loss.item()}")
                 if cfg.algo == "ppo":

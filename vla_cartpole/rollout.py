@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
+from fastcore.basics import patch
 from torch.distributions import Categorical
 
 from .config import TrainConfig
@@ -28,7 +29,8 @@ __all__ = ['Rollout', 'EpisodeTracker', 'TaskBows', 'learned_reward', 'TrainingD
 class Rollout:
     "Storage for `T` steps of `N` environments."
     seen: torch.Tensor         # [1 or 2, T, N, ...] what the model reads of each step's pictures (`Observer`), on the env's
-                               # device: `obs`, then with `mirror` the same of their mirror images (`mirrored`)
+                               # device, then with `mirror` the same of their mirror images; with `stacks`, of each frame
+                               # once: [1 or 2, T + span − 1, N, ...], the rollout's frames and the span − 1 before them
     actions: torch.Tensor      # [T, N] long
     logprobs: torch.Tensor     # [T, N]
     values: torch.Tensor       # [T, N]
@@ -38,18 +40,28 @@ class Rollout:
     bow_ids: torch.Tensor      # [T, N] long: the step's instruction, its index in the training list (`TaskBows.ids`)
     critic_in: torch.Tensor    # [T, N, 6] what a state critic reads before the step (`critic_inputs`; 0 without one)
     goals: torch.Tensor        # [T, N] long: the index in GOAL_NAMES of the step's goal (with a state critic; else 0)
+    stacks: torch.Tensor | None = None   # [T, N, k] long: where each step's stacked frames are on `seen`'s time axis
+
+    def stacked(self, variant: int = 0, t=slice(None), n=slice(None)) -> torch.Tensor:
+        "Each step's stacks `[T, N, k, ...]` (or those of steps `t` and environments `n`): `variant` 1 reads the mirror images."
+        if self.stacks is None: return self.seen[variant][t, n]
+        n = torch.arange(self.seen.shape[2])[n]
+        return self.seen[variant][self.stacks[t, n], n[:, None]]
 
     @property
-    def obs(self) -> torch.Tensor: return self.seen[0]
+    def obs(self) -> torch.Tensor: return self.stacked(0)
     @property
-    def mirrored(self) -> torch.Tensor | None: return self.seen[1] if len(self.seen) > 1 else None
+    def mirrored(self) -> torch.Tensor | None: return self.stacked(1) if len(self.seen) > 1 else None
 
     @classmethod
-    def empty(cls, T: int, N: int, obs_like: torch.Tensor, mirror: bool = False) -> Rollout:
-        "Zeroed storage for `T` steps of observations like `obs_like` (`[N, ...]`: its shape, dtype and device)."
+    def empty(cls, T: int, N: int, obs_like: torch.Tensor, mirror: bool = False, span: int | None = None) -> Rollout:
+        """Zeroed storage for `T` steps of observations like `obs_like` (`[N, ...]`: its shape, dtype and device); with
+        `span`, the length of the stacks (`stack_span`), the frames of observations `[N, k, ...]` are stored once each."""
         z = lambda: torch.zeros(T, N)
-        return cls(obs_like.new_zeros((1 + mirror, T, *obs_like.shape)), torch.zeros(T, N, dtype=torch.long), z(), z(), z(), z(),
-                   z(), torch.zeros(T, N, dtype=torch.long), torch.zeros(T, N, 6), torch.zeros(T, N, dtype=torch.long))
+        seen = obs_like.new_zeros((1 + mirror, T, *obs_like.shape) if span is None else (1 + mirror, T + span - 1, N, *obs_like.shape[2:]))
+        stacks = None if span is None else torch.zeros(T, N, obs_like.shape[1], dtype=torch.long, device=obs_like.device)
+        return cls(seen, torch.zeros(T, N, dtype=torch.long), z(), z(), z(), z(), z(), torch.zeros(T, N, dtype=torch.long),
+                   torch.zeros(T, N, 6), torch.zeros(T, N, dtype=torch.long), stacks)
 
 # %% ../nbs/07a_rollouts.ipynb #b606718d
 def _np(x) -> np.ndarray: return x.cpu().numpy() if torch.is_tensor(x) else np.asarray(x)
@@ -148,7 +160,7 @@ class Observer:
     the env returns. An env whose episodes have all just begun need only show the newest frame: the ring makes the stacks.
     With `keypoints` it keeps each frame's `frame_keypoints` instead, for acting while the weights stay as they are."""
     def __init__(self, model: MiniVLA, env, mirror: bool = False, keypoints: bool = False):
-        self.model, self.mirror, self.ring = model, mirror, None
+        self.model, self.mirror, self.ring, self.store = model, mirror, None, None
         if not model.reads_profiles: return
         v = model.vision
         self.frame_read = (lambda frames: v.frame_keypoints(v.profiles(frames))) if keypoints else v.profiles
@@ -180,10 +192,49 @@ class Observer:
         newest = obs[:, None] if obs.ndim == 4 else obs[:, -1:]   # one frame per env, or stacks
         done, slot = torch.as_tensor(_np(done)).to(self.ring[0].device), self.oldest
         self.oldest = (slot + 1) % self.ring[0].shape[1]
-        for ring, new in zip(self.ring, self._read(self.frame_read, newest)):
+        new = self._read(self.frame_read, newest)
+        for ring, frame in zip(self.ring, new):
             if ring is None: continue
-            ring[:, slot] = new[:, 0]                      # the oldest frame's slot takes the new frame
-            ring[done] = new[done]                         # a reset env's stack: its first frame everywhere
+            ring[:, slot] = frame[:, 0]                    # the oldest frame's slot takes the new frame
+            ring[done] = frame[done]                       # a reset env's stack: its first frame everywhere
+        if self.store is not None: self._store(new, slot, done)
+
+# %% ../nbs/07a_rollouts.ipynb #30469483
+@patch
+def record(self: Observer, buf: Rollout | None) -> None:
+    """From now on store each frame once in `buf` (a `Rollout` with `stacks`): first the ring's frames, oldest first,
+    then each step's new ones (`positions` says where a stack's frames are). `None`, or a rollout without `stacks`: stop."""
+    self.store = None if buf is None or buf.stacks is None else buf.seen
+    if self.store is None: return
+    if self.ring is None or (len(self.store) > 1 and not self.mirror):
+        raise ValueError("a rollout that stores each frame once needs an Observer of band profiles (with mirror if it keeps mirror images)")
+    N, span = self.ring[0].shape[:2]
+    order = (self.oldest + torch.arange(span)) % span                       # the ring's slots, oldest first
+    for store, ring in zip(self.store, self.ring): store[:span] = ring[:, order].transpose(0, 1)
+    self.where = torch.empty(N, span, dtype=torch.long, device=self.store.device)   # each slot's frame: its place in the store
+    self.where[:, order] = torch.arange(span, device=self.store.device)
+    self.stored = span
+    with torch.no_grad(): self.acting = self.model.vision.frame_keypoints(self.ring[0])   # this rollout's weights: keypoints once a frame
+
+@patch
+def _store(self: Observer, new: list, slot: int, done) -> None:
+    "The new frames take the store's next place (while it has one); the slot, and every slot of a reset env, point there."
+    place, self.stored = self.stored, self.stored + 1
+    self.where[:, slot] = place; self.where[done.to(self.where.device)] = place
+    if place < self.store.shape[1]:
+        for store, frame in zip(self.store, new): store[place] = frame[:, 0]
+    with torch.no_grad(): kp = self.model.vision.frame_keypoints(new[0])
+    self.acting[:, slot] = kp[:, 0]; self.acting[done] = kp[done]
+
+@patch
+def positions(self: Observer) -> torch.Tensor:
+    "Where the frames of each environment's stack are in the store of the rollout being `record`ed: `[N, k]`, oldest first."
+    return self.where[:, (self.oldest + self.offsets) % self.where.shape[1]]
+
+@patch
+def acting_stacks(self: Observer) -> torch.Tensor:
+    "What the model reads of each environment's stack now, as `frame_keypoints` of the weights at `record` (acting only)."
+    return self.acting[:, (self.oldest + self.offsets) % self.acting.shape[1]]
 
 # %% ../nbs/07a_rollouts.ipynb #c8a93d57
 @torch.no_grad()
@@ -192,11 +243,14 @@ def collect_rollout(model: MiniVLA, env: MiniCartPoleVisionVectorEnv, obs, bows:
                     observer: Observer | None = None):
     """Fill `buf` with `T` steps from `env` starting at `obs`; returns the observation after the last step.
     Pass the same `observer` to every rollout of a run (else each rollout starts one from the env's frames)."""
-    observer = observer or Observer(model, env, buf.mirrored is not None)
+    observer = observer or Observer(model, env, len(buf.seen) > 1)
+    observer.record(buf)                                # each frame once, with each step's stack as positions
     for t in range(buf.actions.shape[0]):
-        seen, mirrored = observer(obs)
-        buf.obs[t] = seen
-        if mirrored is not None: buf.mirrored[t] = mirrored
+        if buf.stacks is not None: buf.stacks[t], seen = observer.positions(), observer.acting_stacks()
+        else:
+            seen, mirrored = observer(obs)
+            buf.seen[0, t] = seen
+            if mirrored is not None: buf.seen[1, t] = mirrored
         buf.bow_ids[t] = ids = bows.ids(env)            # read before the step: an autoreset may change them
         if critic is not None: buf.critic_in[t], buf.goals[t] = critic_view(env, tracker)
         target, moving, before = _np(env._target).copy(), _np(env._moving).copy(), _np(env.state).copy()   # autoresets rewrite them
