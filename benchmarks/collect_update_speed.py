@@ -9,6 +9,7 @@ commit: `git worktree add /tmp/old b8964c9`); both the trainer of today and the 
 The first rollout and update warm up and are not counted.
 """
 import argparse
+import importlib
 import sys
 import time
 from pathlib import Path
@@ -43,7 +44,9 @@ def main() -> None:
     obs, _ = env.reset(seed=0)
     bows = TaskBows([cfg.instruction])
     like = model.preprocess(obs) if split else env.single_observation_space.shape
-    buf = Rollout.empty(cfg.rollout_steps, cfg.num_envs, like)
+    trainer = importlib.import_module("vla_cartpole.rollout" if split else "vla_cartpole.train")
+    if hasattr(trainer, "new_rollout"): buf = trainer.new_rollout(model, cfg, cfg.num_envs, obs)   # each frame once, as today's trainer keeps it
+    else: buf = Rollout.empty(cfg.rollout_steps, cfg.num_envs, like)
     tracker, opt, gen, device = EpisodeTracker(cfg.num_envs), make_optimizer(model, cfg), torch.Generator().manual_seed(0), torch.device("cpu")
     frames = cfg.num_envs * cfg.rollout_steps
     keep = {}

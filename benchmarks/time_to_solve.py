@@ -18,7 +18,7 @@ from vla_cartpole.config import make_config, new_model, train_instructions
 from vla_cartpole.eval import env_for, evaluate_model
 from vla_cartpole.model import seed_everything
 from vla_cartpole.ppo import make_optimizer, update
-from vla_cartpole.rollout import EpisodeTracker, Observer, Rollout, TaskBows, collect_rollout
+from vla_cartpole.rollout import EpisodeTracker, Observer, TaskBows, collect_rollout, new_rollout
 from vla_cartpole.train import run_training
 
 
@@ -51,7 +51,7 @@ def learner_fps(bf16: bool, updates: int = 3, seed: int = 0, **overrides) -> tup
     env = env_for(model, cfg.num_envs, cfg.max_steps, copy=False)
     obs, _ = env.reset(seed=seed)
     bows = TaskBows(train_instructions(cfg), model.vocab_size)
-    buf = Rollout.empty(cfg.rollout_steps, cfg.num_envs, model.preprocess(obs), mirror=cfg.mirror)
+    buf = new_rollout(model, cfg, cfg.num_envs, obs)                # as the trainer keeps it
     tracker = EpisodeTracker(cfg.num_envs, speed_window=cfg.speed_window)
     observer = Observer(model, env, cfg.mirror)            # one for the run, as the trainer keeps
     t_collect = t_update = 0.0

@@ -14,7 +14,7 @@ from vla_cartpole.config import make_config, new_model, train_instructions
 from vla_cartpole.vector_env import MiniCartPoleVisionVectorEnv
 from vla_cartpole.model import seed_everything
 from vla_cartpole.ppo import make_optimizer, update
-from vla_cartpole.rollout import EpisodeTracker, Rollout, TaskBows, collect_rollout
+from vla_cartpole.rollout import EpisodeTracker, TaskBows, collect_rollout, new_rollout
 
 
 def peak_rss_gib() -> float:
@@ -40,12 +40,12 @@ def main(argv=None):
     print(f"{cfg.algo.upper()} update, {cfg.encoder} encoder, {cfg.num_envs} envs x {cfg.rollout_steps} steps, "
           f"frame stack {cfg.frame_stack}, {cfg.num_minibatches} minibatches, bf16={cfg.bf16}")
     print(f"peak RSS after set-up:      {peak_rss_gib():6.2f} GiB")
-    buf = Rollout.empty(cfg.rollout_steps, cfg.num_envs, model.preprocess(obs), mirror=cfg.mirror)
+    buf = new_rollout(model, cfg, cfg.num_envs, obs)
     t0 = time.perf_counter()
     obs = collect_rollout(model, env, obs, bows, buf, EpisodeTracker(cfg.num_envs), cfg, torch.device("cpu"))
     with torch.no_grad(): nv = model.get_value(obs, bows(bows.ids(env))).float()
     t1 = time.perf_counter()
-    print(f"peak RSS after collection:  {peak_rss_gib():6.2f} GiB  ({buf.obs.nbytes / 2**30:.2f} GiB of stored observations, {t1 - t0:.0f} s)")
+    print(f"peak RSS after collection:  {peak_rss_gib():6.2f} GiB  ({buf.seen.nbytes / 2**30:.2f} GiB of stored observations, {t1 - t0:.0f} s)")
     stats = update(model, opt, buf, nv, bows, cfg, torch.device("cpu"))
     t2 = time.perf_counter()
     print(f"peak RSS after the update:  {peak_rss_gib():6.2f} GiB  ({t2 - t1:.0f} s; losses {stats})")

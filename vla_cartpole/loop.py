@@ -21,12 +21,11 @@ import torch
 from .checkpoint import CheckpointError, atomic_write, check_writable, load_model, safe_torch_load, save_model
 from .config import TrainConfig, episode_instructions, new_model, train_instructions, validate_config
 from .distributed import DistInfo, from_main, gather_to_main, init_distributed, wrap_ddp
-from .env import stack_span
 from .vector_env import MiniCartPoleVisionVectorEnv
 from .eval import env_for, evaluate_model, evaluate_tasks, goal_rows
 from .model import MiniVLA, keep_freed_memory, pick_device, seed_everything
 from .ppo import anneal_learning_rates, make_optimizer, new_state_critic, update
-from .rollout import EpisodeTracker, Observer, Rollout, TaskBows, TrainingDiverged, autocast, collect_rollout, critic_view
+from .rollout import EpisodeTracker, Observer, Rollout, TaskBows, TrainingDiverged, autocast, collect_rollout, critic_view, new_rollout
 from .tasks import GOALS, goal_name
 from .torch_env import TorchCartPoleVectorEnv
 
@@ -234,7 +233,6 @@ def start_run(cfg: TrainConfig, model: MiniVLA | None = None) -> Run:
     validate_config(cfg); check_outputs(cfg)
     d, device = init_distributed(pick_device(cfg.device))
     if cfg.num_envs % d.world: raise ValueError(f"num_envs must be a multiple of the number of ranks ({d.world}), got {cfg.num_envs}")
-    if cfg.env_minibatches and d.world > 1: raise ValueError(f"env_minibatches runs in one process, not {d.world} ranks")
     n = cfg.num_envs // d.world                       # this rank's share of the environments
     if device.type == "cpu": torch.set_num_threads(cfg.threads or max(1, (os.cpu_count() or 1) // d.local_world))
     keep_freed_memory()                               # malloc keeps what a step frees for the next (02_model): no page-fault churn
@@ -256,8 +254,7 @@ def start_run(cfg: TrainConfig, model: MiniVLA | None = None) -> Run:
     bows = TaskBows(train_instructions(cfg), model.vocab_size, device)
     env, obs = _envs(cfg, n, device, d)
     eval_env = env_for(model, cfg.eval_episodes, cfg.max_steps, copy=False)
-    span = stack_span(cfg.frame_stack, cfg.frame_stride) if model.reads_profiles else None   # band profiles: each frame stored once
-    buf = Rollout.empty(cfg.rollout_steps, n, model.preprocess(obs), mirror=cfg.mirror, span=span)
+    buf = new_rollout(model, cfg, n, obs)
     tracker = EpisodeTracker(n, *((res.episode_rewards, res.episode_lengths) if d.main else (None, None)), speed_window=cfg.speed_window)
     if cfg.resume:   # continue the very episodes that were running, mid-way
         try: obs = env.load_state_dict(_to_numpy(mine["env"]))

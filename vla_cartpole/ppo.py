@@ -84,34 +84,20 @@ def minibatch_size(cfg: TrainConfig, samples: int) -> int:
     return math.ceil(samples / cfg.num_minibatches)
 
 # %% ../nbs/07b_update.ipynb #25fbc755
-def minibatches(T: int, N: int, cfg: TrainConfig, generator: torch.Generator | None = None):
-    """One pass's minibatches of a `[T, N]` rollout: sample indices (`t·N + n`), which of them read their mirror images
-    (`None` without `mirror`), and with `env_minibatches` the environments whose whole rollouts they are (else `None`)."""
-    ppo = cfg.algo == "ppo"
-    if cfg.env_minibatches:
-        for envs in (torch.randperm(N, generator=generator) if ppo else torch.arange(N)).tensor_split(cfg.num_minibatches):
-            flip = (torch.rand(len(envs), generator=generator) < 0.5).repeat(T) if cfg.mirror else None
-            yield (torch.arange(T)[:, None] * N + envs).reshape(-1), flip, envs
-        return
-    for idx in (torch.randperm(T * N, generator=generator) if ppo else torch.arange(T * N)).split(minibatch_size(cfg, T * N)):
-        yield idx, (torch.rand(len(idx), generator=generator) < 0.5 if cfg.mirror else None), None
+def minibatches(samples: int, cfg: TrainConfig, generator: torch.Generator | None = None):
+    "One pass's minibatches of a rollout's `samples`: their indices (`t·N + n`), and which read mirror images (`None` without `mirror`)."
+    order = torch.randperm(samples, generator=generator) if cfg.algo == "ppo" else torch.arange(samples)
+    for idx in order.split(minibatch_size(cfg, samples)):
+        yield idx, (torch.rand(len(idx), generator=generator) < 0.5 if cfg.mirror else None)
 
 # %% ../nbs/07b_update.ipynb #71bc7267
-def minibatch_observations(model: MiniVLA, buf: Rollout, idx: torch.Tensor, flip: torch.Tensor | None = None,
-                           envs: torch.Tensor | None = None) -> torch.Tensor:
-    """What the model reads of samples `idx` (`t·N + n`), their mirror images where `flip`: stacks of band profiles or
-    pictures; with `envs` (the samples are those environments' whole rollouts) and a store of frames, `frame_keypoints`."""
-    T, N = buf.actions.shape
-    d = buf.seen.device
+def minibatch_observations(buf: Rollout, idx: torch.Tensor, flip: torch.Tensor | None = None) -> torch.Tensor:
+    "What the model reads of samples `idx` (`t·N + n`), their mirror images where `flip`: one gather from the rollout."
+    N, d = buf.actions.shape[1], buf.seen.device
     idx, v = idx.to(d), torch.zeros(len(idx), dtype=torch.long, device=d) if flip is None else flip.long().to(d)
-    if buf.stacks is None: return buf.seen[v, idx // N, idx % N]             # each step's stack, as stored
-    if envs is None:                                                          # each step's stack, from its frames
-        t, n = idx // N, idx % N
-        return buf.seen[v[:, None], buf.stacks[t, n], n[:, None]]
-    envs, ve = envs.to(d), v.view(T, -1)[0]                                   # each environment's frames, read once
-    frames = buf.seen[ve, :, envs]                                            # [n, T + span − 1, ...]
-    kp = model.vision.frame_keypoints(frames.flatten(0, 1)[:, None]).view(len(envs), frames.shape[1], -1)
-    return kp[torch.arange(len(envs), device=d)[None, :, None], buf.stacks[:, envs]].flatten(0, 1)   # [T · n, k, ...]
+    t, n = idx // N, idx % N
+    if buf.stacks is None: return buf.seen[v, t, n]                           # each step's stack, as stored
+    return buf.seen[v[:, None], buf.stacks[t, n], n[:, None]]                 # each step's stack, from the frames it shows
 
 # %% ../nbs/07b_update.ipynb #92ead1ec
 def update(model: MiniVLA, optimizer, buf: Rollout, next_value: torch.Tensor, bows: TaskBows, cfg: TrainConfig,
@@ -128,8 +114,8 @@ def update(model: MiniVLA, optimizer, buf: Rollout, next_value: torch.Tensor, bo
     stats = []
     for _ in range(cfg.update_epochs if cfg.algo == "ppo" else 1):
         if cfg.algo == "a2c": optimizer.zero_grad(set_to_none=True)
-        batches = list(minibatches(T, N, cfg, generator))
-        for i, (cpu_idx, flip, envs) in enumerate(batches):
+        batches = list(minibatches(B, cfg, generator))
+        for i, (cpu_idx, flip) in enumerate(batches):
             idx = cpu_idx.to(device)
             # A2C accumulates: in a distributed run only the last minibatch's backward averages the gradients
             last = i == len(batches) - 1
@@ -138,7 +124,7 @@ def update(model: MiniVLA, optimizer, buf: Rollout, next_value: torch.Tensor, bo
             if flip is not None:   # a random half of the minibatch read as its mirror images
                 mb_ids, mb_actions = torch.where(flip, m_ids[cpu_idx], mb_ids), torch.where(flip.to(device), m_actions[idx], mb_actions)
             with sync:
-                with autocast(cfg, device): mb_obs = minibatch_observations(model, buf, cpu_idx, flip, envs)
+                mb_obs = minibatch_observations(buf, cpu_idx, flip)          # one gather: no copy of the pictures before it
                 loss, parts = minibatch_loss(model, bows(mb_ids), mb_obs, mb_actions, old_logprobs[idx], adv[idx], ret[idx], cfg, device, net)
                 if not torch.isfinite(loss): raise TrainingDiverged(f"the loss became {loss.item()}")
                 if cfg.algo == "ppo":

@@ -13,7 +13,7 @@ from fastcore.basics import patch
 from torch.distributions import Categorical
 
 from .config import TrainConfig
-from .env import frame_offsets, goal_bonus, mirror_frames
+from .env import frame_offsets, goal_bonus, mirror_frames, stack_span
 from .vector_env import MiniCartPoleVisionVectorEnv
 from .model import MiniVLA
 from .state_critic import StateCritic, critic_inputs, goal_indices
@@ -21,8 +21,8 @@ from .tasks import mirror_instruction
 from .text import make_bow_batch
 
 # %% auto #0
-__all__ = ['Rollout', 'EpisodeTracker', 'TaskBows', 'learned_reward', 'TrainingDiverged', 'policy', 'autocast', 'critic_view',
-           'Observer', 'collect_rollout']
+__all__ = ['Rollout', 'new_rollout', 'EpisodeTracker', 'TaskBows', 'learned_reward', 'TrainingDiverged', 'policy', 'autocast',
+           'critic_view', 'Observer', 'collect_rollout']
 
 # %% ../nbs/07a_rollouts.ipynb #d0f2f90f
 @dataclass
@@ -62,6 +62,12 @@ class Rollout:
         stacks = None if span is None else torch.zeros(T, N, obs_like.shape[1], dtype=torch.long, device=obs_like.device)
         return cls(seen, torch.zeros(T, N, dtype=torch.long), z(), z(), z(), z(), z(), torch.zeros(T, N, dtype=torch.long),
                    torch.zeros(T, N, 6), torch.zeros(T, N, dtype=torch.long), stacks)
+
+# %% ../nbs/07a_rollouts.ipynb #fbcdfe0f
+def new_rollout(model: MiniVLA, cfg: TrainConfig, num_envs: int, obs) -> Rollout:
+    "Empty storage for one rollout of `num_envs` environments showing `obs`, as a run of `cfg` keeps it."
+    span = stack_span(model.frame_stack, model.frame_stride) if model.reads_profiles else None   # each frame stored once
+    return Rollout.empty(cfg.rollout_steps, num_envs, model.preprocess(obs), mirror=cfg.mirror, span=span)
 
 # %% ../nbs/07a_rollouts.ipynb #b606718d
 def _np(x) -> np.ndarray: return x.cpu().numpy() if torch.is_tensor(x) else np.asarray(x)

@@ -63,5 +63,5 @@ class StateCritic(nn.Module):
 
     def forward(self, x: torch.Tensor, goal: torch.Tensor) -> torch.Tensor:
         mirrored = torch.cat([-x[:, :5], x[:, 5:]], 1)         # state and mean speed negated; the window is as full
-        rows, both = torch.arange(len(goal)), self.net(torch.cat([x, mirrored])).split(len(x))   # one pass for the two
-        return 0.5 * (both[0][rows, goal] + both[1][rows, _MIRROR_GOAL[goal]]).squeeze(-1)
+        rows = torch.arange(len(goal))
+        return 0.5 * (self.net(x)[rows, goal] + self.net(mirrored)[rows, _MIRROR_GOAL[goal]]).squeeze(-1)
