@@ -69,7 +69,6 @@ class TrainConfig:
     algo: str = "ppo"                             # "ppo" or "a2c"
     update_epochs: int = 4                        # PPO: passes over each rollout
     num_minibatches: int = 4                      # gradient steps per pass over a rollout (A2C: accumulated slices)
-    minibatch_steps: int | None = None            # a minibatch is this many steps of some environments (None: shuffled steps)
     lr: float = 5e-4                              # Adam learning rate of the shared encoders (vision and text)
     actor_lr: float | None = None                 # ... of the policy head (None: lr)
     critic_lr: float | None = None                # ... of the value head (None: lr)
@@ -100,7 +99,7 @@ class TrainConfig:
 # %% ../nbs/07_config.ipynb #a9fa3d29
 PRESETS = {
     "cpu": dict(),
-    "tasks": dict(multi_task=True, num_envs=32, rollout_steps=32, minibatch_steps=16, eval_every_frames=81_920, max_frames=800_000, threads=2,
+    "tasks": dict(multi_task=True, num_envs=32, rollout_steps=32, eval_every_frames=81_920, max_frames=800_000, threads=2,
                   frame_stack=4, frame_stride=(10, 6, 2), film=True, relative=True, text_std=1.0, zero_unseen_words=True,
                   mirror=True, mirror_average=True, state_critic=True, anneal_lr=True, stop_when_solved=False, moving_repeat=3,
                   start_x_spread=0.3, goal_shaping=0.5, goal_weight=3.0, speed_scale=0.25, speed_window=50),
@@ -150,10 +149,6 @@ def validate_config(cfg: TrainConfig) -> TrainConfig:
     need(cfg.env_backend in ("auto", "numpy", "torch"), "env_backend", "'auto', 'numpy' or 'torch'")
     need(not cfg.anneal_lr or cfg.max_frames, "anneal_lr", "False unless max_frames is set (it anneals over max_frames)")
     need(not cfg.relative or cfg.encoder == "keypoints", "relative", "False unless encoder='keypoints'")
-    chunks = cfg.rollout_steps // cfg.minibatch_steps if _positive_int(cfg.minibatch_steps) else 0
-    need(cfg.minibatch_steps is None or (chunks and cfg.rollout_steps % cfg.minibatch_steps == 0 and cfg.num_minibatches % chunks == 0
-         and cfg.num_minibatches // chunks <= cfg.num_envs), "minibatch_steps",
-         "None or a divisor of rollout_steps that cuts it into a divisor of num_minibatches, with as many environments or more")
     for name in ("save_path", "checkpoint_dir"): need(isinstance(getattr(cfg, name), str) and getattr(cfg, name).strip(), name, "a path")
     need(cfg.log_dir is None or (isinstance(cfg.log_dir, str) and cfg.log_dir.strip()), "log_dir", "a path or None")
     make_bow_instruction(cfg.instruction)  # raises on a non-string or an empty instruction

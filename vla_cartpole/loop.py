@@ -233,7 +233,6 @@ def start_run(cfg: TrainConfig, model: MiniVLA | None = None) -> Run:
     validate_config(cfg); check_outputs(cfg)
     d, device = init_distributed(pick_device(cfg.device))
     if cfg.num_envs % d.world: raise ValueError(f"num_envs must be a multiple of the number of ranks ({d.world}), got {cfg.num_envs}")
-    if cfg.minibatch_steps and d.world > 1: raise ValueError(f"minibatch_steps runs in one process, not {d.world} ranks")
     n = cfg.num_envs // d.world                       # this rank's share of the environments
     if device.type == "cpu": torch.set_num_threads(cfg.threads or max(1, (os.cpu_count() or 1) // d.local_world))
     keep_freed_memory()                               # malloc keeps what a step frees for the next (02_model): no page-fault churn

@@ -84,36 +84,20 @@ def minibatch_size(cfg: TrainConfig, samples: int) -> int:
     return math.ceil(samples / cfg.num_minibatches)
 
 # %% ../nbs/07b_update.ipynb #25fbc755
-def minibatches(T: int, N: int, cfg: TrainConfig, generator: torch.Generator | None = None):
-    """One pass's minibatches of a `[T, N]` rollout: sample indices (`t·N + n`), which of them read mirror images (`None`
-    without `mirror`), and with `minibatch_steps` the block they are: (environments, first step, end step); else `None`."""
-    shuffle = lambda n: torch.randperm(n, generator=generator) if cfg.algo == "ppo" else torch.arange(n)
-    flips = lambda n: torch.rand(n, generator=generator) < 0.5 if cfg.mirror else None
-    if cfg.minibatch_steps is None:
-        for idx in shuffle(T * N).split(minibatch_size(cfg, T * N)): yield idx, flips(len(idx)), None
-        return
-    L = cfg.minibatch_steps
-    chunks = T // L
-    groups = shuffle(N).tensor_split(cfg.num_minibatches // chunks)
-    for j in shuffle(len(groups) * chunks).tolist():
-        envs, t0 = groups[j // chunks], (j % chunks) * L
-        flip = flips(len(envs))
-        yield (torch.arange(t0, t0 + L)[:, None] * N + envs).reshape(-1), None if flip is None else flip.repeat(L), (envs, t0, t0 + L)
+def minibatches(samples: int, cfg: TrainConfig, generator: torch.Generator | None = None):
+    "One pass's minibatches of a rollout's `samples`: their indices (`t·N + n`), and which read mirror images (`None` without `mirror`)."
+    order = torch.randperm(samples, generator=generator) if cfg.algo == "ppo" else torch.arange(samples)
+    for idx in order.split(minibatch_size(cfg, samples)):
+        yield idx, (torch.rand(len(idx), generator=generator) < 0.5 if cfg.mirror else None)
 
 # %% ../nbs/07b_update.ipynb #71bc7267
-def minibatch_observations(model: MiniVLA, buf: Rollout, idx: torch.Tensor, flip: torch.Tensor | None = None,
-                           block: tuple | None = None) -> torch.Tensor:
-    """What the model reads of samples `idx` (`t·N + n`), their mirror images where `flip`: each step's stack, gathered;
-    or, for a `block` of `minibatches` from a rollout that stores each frame once, their frames' `frame_keypoints`."""
-    (T, N), d = buf.actions.shape, buf.seen.device
+def minibatch_observations(buf: Rollout, idx: torch.Tensor, flip: torch.Tensor | None = None) -> torch.Tensor:
+    "What the model reads of samples `idx` (`t·N + n`), their mirror images where `flip`: one gather from the rollout."
+    N, d = buf.actions.shape[1], buf.seen.device
     idx, v = idx.to(d), torch.zeros(len(idx), dtype=torch.long, device=d) if flip is None else flip.long().to(d)
     t, n = idx // N, idx % N
     if buf.stacks is None: return buf.seen[v, t, n]                           # each step's stack, as stored
-    if block is None: return buf.seen[v[:, None], buf.stacks[t, n], n[:, None]]   # each step's stack, from its frames
-    envs, t0, t1 = block[0].to(d), *block[1:]
-    frames = buf.seen[v[:len(envs)], t0:t1 + buf.seen.shape[1] - T, envs]    # [n, the block's steps + span − 1, ...]
-    kp = model.vision.frame_keypoints(frames.flatten(0, 1)[:, None]).view(len(envs), frames.shape[1], -1)   # each frame once
-    return kp[torch.arange(len(envs), device=d)[None, :, None], buf.stacks[t0:t1, envs] - t0].flatten(0, 1)
+    return buf.seen[v[:, None], buf.stacks[t, n], n[:, None]]                 # each step's stack, from the frames it shows
 
 # %% ../nbs/07b_update.ipynb #92ead1ec
 def update(model: MiniVLA, optimizer, buf: Rollout, next_value: torch.Tensor, bows: TaskBows, cfg: TrainConfig,
@@ -130,8 +114,8 @@ def update(model: MiniVLA, optimizer, buf: Rollout, next_value: torch.Tensor, bo
     stats = []
     for _ in range(cfg.update_epochs if cfg.algo == "ppo" else 1):
         if cfg.algo == "a2c": optimizer.zero_grad(set_to_none=True)
-        batches = list(minibatches(T, N, cfg, generator))
-        for i, (cpu_idx, flip, block) in enumerate(batches):
+        batches = list(minibatches(B, cfg, generator))
+        for i, (cpu_idx, flip) in enumerate(batches):
             idx = cpu_idx.to(device)
             # A2C accumulates: in a distributed run only the last minibatch's backward averages the gradients
             last = i == len(batches) - 1
@@ -140,7 +124,7 @@ def update(model: MiniVLA, optimizer, buf: Rollout, next_value: torch.Tensor, bo
             if flip is not None:   # a random half of the minibatch read as its mirror images
                 mb_ids, mb_actions = torch.where(flip, m_ids[cpu_idx], mb_ids), torch.where(flip.to(device), m_actions[idx], mb_actions)
             with sync:
-                with autocast(cfg, device): mb_obs = minibatch_observations(model, buf, cpu_idx, flip, block)
+                mb_obs = minibatch_observations(buf, cpu_idx, flip)          # one gather: no copy of the pictures before it
                 loss, parts = minibatch_loss(model, bows(mb_ids), mb_obs, mb_actions, old_logprobs[idx], adv[idx], ret[idx], cfg, device, net)
                 if not torch.isfinite(loss): raise TrainingDiverged(f"the loss became {loss.item()}")
                 if cfg.algo == "ppo":
