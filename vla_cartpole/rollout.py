@@ -186,10 +186,14 @@ class Observer:
         device = self.model.text[0].weight.device
         return [read(torch.as_tensor(frames).to(device)), read(torch.as_tensor(mirror_frames(_np(frames))).to(device)) if self.mirror else None]
 
+    def _slots(self) -> torch.Tensor:
+        "The ring slots of each stack's frames now, oldest first."
+        return (self.oldest + self.offsets) % self.ring[0].shape[1]
+
     def __call__(self, obs) -> tuple[torch.Tensor, torch.Tensor | None]:
         "What to keep of the observations `obs`, and of their mirror images (else `None`)."
         if self.ring is None: return tuple(self._read(self.model.preprocess, obs))
-        slots = (self.oldest + self.offsets) % self.ring[0].shape[1]
+        slots = self._slots()
         return self.ring[0][:, slots], None if self.ring[1] is None else self.ring[1][:, slots]
 
     def step(self, obs, done) -> None:
@@ -224,23 +228,23 @@ def record(self: Observer, buf: Rollout | None) -> None:
 
 @patch
 def _store(self: Observer, new: list, slot: int, done) -> None:
-    "The new frames take the store's next place (while it has one); the slot, and every slot of a reset env, point there."
+    "The new frames take the store's next place; the slot, and every slot of a reset env, point there. A full store: nothing."
     place, self.stored = self.stored, self.stored + 1
+    if place >= self.store.shape[1]: return             # the frame after the rollout's last step: the next `record` takes it
     self.where[:, slot] = place; self.where[done.to(self.where.device)] = place
-    if place < self.store.shape[1]:
-        for store, frame in zip(self.store, new): store[place] = frame[:, 0]
+    for store, frame in zip(self.store, new): store[place] = frame[:, 0]
     with torch.no_grad(): kp = self.model.vision.frame_keypoints(new[0])
     self.acting[:, slot] = kp[:, 0]; self.acting[done] = kp[done]
 
 @patch
 def positions(self: Observer) -> torch.Tensor:
     "Where the frames of each environment's stack are in the store of the rollout being `record`ed: `[N, k]`, oldest first."
-    return self.where[:, (self.oldest + self.offsets) % self.where.shape[1]]
+    return self.where[:, self._slots()]
 
 @patch
 def acting_stacks(self: Observer) -> torch.Tensor:
     "What the model reads of each environment's stack now, as `frame_keypoints` of the weights at `record` (acting only)."
-    return self.acting[:, (self.oldest + self.offsets) % self.acting.shape[1]]
+    return self.acting[:, self._slots()]
 
 # %% ../nbs/07a_rollouts.ipynb #c8a93d57
 @torch.no_grad()
