@@ -93,6 +93,8 @@ class BandKeypoints(nn.Module):
         self.colour = nn.Linear(3, colours)                                       # a learned colour filter per pixel,
         self.colour.bias = None   # without a bias: it would add the same to every column, and a softmax cannot see that
         # (made with one and then dropped, so the random numbers drawn for the layers after it stay as they were)
+        if colours == 2:   # two filters start as the picture's two inks, inverted: dark (the cart) and red (the pole)
+            with torch.no_grad(): self.colour.weight.copy_(torch.tensor([[1.0, 1.0, 1.0], [-1.0, 1.0, 1.0]]) / math.sqrt(3))
         self.log_temp = nn.Parameter(torch.full((len(bands), colours), math.log(20.0)))   # how sharp each softmax is
         self.register_buffer("xs", torch.linspace(-1, 1, IMAGE_HW[1]), persistent=False)
         averages = torch.zeros(len(bands), self.rows[1] - self.rows[0])           # row r of the rows read counts 1/height in its band
