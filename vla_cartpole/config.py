@@ -58,7 +58,6 @@ class TrainConfig:
     frame_stride: int | tuple[int, ...] = 1       # steps between stacked frames, or the gap before each newer one
     film: bool = False                            # the instruction scales and shifts the vision features (FiLM)
     relative: bool = False                        # the keypoint encoder also sees the pole relative to the cart
-    colours: int = 4                              # the keypoint encoder's colour filters: keypoints per band
     text_std: float | None = None                 # scale of each word's first vector (None: orthogonal init)
     zero_unseen_words: bool = False               # words no training instruction uses start at 0 and stay there
     num_envs: int = 64                            # environments stepped together
@@ -100,7 +99,7 @@ class TrainConfig:
 # %% ../nbs/07_config.ipynb #a9fa3d29
 PRESETS = {
     "cpu": dict(),
-    "tasks": dict(multi_task=True, num_envs=32, rollout_steps=32, eval_every_frames=81_920, max_frames=800_000, threads=2, colours=2,
+    "tasks": dict(multi_task=True, num_envs=32, rollout_steps=32, eval_every_frames=81_920, max_frames=800_000, threads=2,
                   frame_stack=4, frame_stride=(10, 6, 2), film=True, relative=True, text_std=1.0, zero_unseen_words=True,
                   mirror=True, mirror_average=True, state_critic=True, anneal_lr=True, stop_when_solved=False, moving_repeat=3,
                   start_x_spread=0.3, goal_shaping=0.5, goal_weight=3.0, speed_scale=0.25, speed_window=50),
@@ -127,7 +126,7 @@ def validate_config(cfg: TrainConfig) -> TrainConfig:
     def need(ok, name, what):
         if not ok: raise ValueError(f"{name} must be {what}, got {getattr(cfg, name)!r}")
     for name in ("num_envs", "rollout_steps", "max_steps", "checkpoint_every_frames", "eval_every_frames", "eval_episodes",
-                 "solve_episodes", "frame_stack", "update_epochs", "num_minibatches", "speed_window", "moving_repeat", "colours"):
+                 "solve_episodes", "frame_stack", "update_epochs", "num_minibatches", "speed_window", "moving_repeat"):
         need(_positive_int(getattr(cfg, name)), name, "a positive integer")
     for name in ("num_episodes", "latest_every_frames", "max_frames", "threads"):
         need(getattr(cfg, name) is None or _positive_int(getattr(cfg, name)), name, "a positive integer or None")
@@ -150,7 +149,6 @@ def validate_config(cfg: TrainConfig) -> TrainConfig:
     need(cfg.env_backend in ("auto", "numpy", "torch"), "env_backend", "'auto', 'numpy' or 'torch'")
     need(not cfg.anneal_lr or cfg.max_frames, "anneal_lr", "False unless max_frames is set (it anneals over max_frames)")
     need(not cfg.relative or cfg.encoder == "keypoints", "relative", "False unless encoder='keypoints'")
-    need(cfg.colours == 4 or cfg.encoder == "keypoints", "colours", "4 unless encoder='keypoints'")
     for name in ("save_path", "checkpoint_dir"): need(isinstance(getattr(cfg, name), str) and getattr(cfg, name).strip(), name, "a path")
     need(cfg.log_dir is None or (isinstance(cfg.log_dir, str) and cfg.log_dir.strip()), "log_dir", "a path or None")
     make_bow_instruction(cfg.instruction)  # raises on a non-string or an empty instruction
@@ -178,7 +176,7 @@ def make_config(preset: str | None = None, **overrides) -> TrainConfig:
 def new_model(cfg: TrainConfig) -> MiniVLA:
     "The untrained model `cfg` asks for."
     model = MiniVLA(frame_stack=cfg.frame_stack, encoder=cfg.encoder, film=cfg.film, relative=cfg.relative, text_std=cfg.text_std,
-                    frame_stride=cfg.frame_stride, mirror_average=cfg.mirror_average, colours=cfg.colours)
+                    frame_stride=cfg.frame_stride, mirror_average=cfg.mirror_average)
     if cfg.zero_unseen_words:
         seen = make_bow_batch(train_instructions(cfg), model.vocab_size).sum(0) > 0
         with torch.no_grad(): model.text[0].weight[:, ~seen] = 0.0

@@ -93,8 +93,6 @@ class BandKeypoints(nn.Module):
         self.colour = nn.Linear(3, colours)                                       # a learned colour filter per pixel,
         self.colour.bias = None   # without a bias: it would add the same to every column, and a softmax cannot see that
         # (made with one and then dropped, so the random numbers drawn for the layers after it stay as they were)
-        if colours == 2:   # two filters start as the picture's two inks, inverted: dark (the cart) and red (the pole)
-            with torch.no_grad(): self.colour.weight.copy_(torch.tensor([[1.0, 1.0, 1.0], [-1.0, 1.0, 1.0]]) / math.sqrt(3))
         self.log_temp = nn.Parameter(torch.full((len(bands), colours), math.log(20.0)))   # how sharp each softmax is
         self.register_buffer("xs", torch.linspace(-1, 1, IMAGE_HW[1]), persistent=False)
         averages = torch.zeros(len(bands), self.rows[1] - self.rows[0])           # row r of the rows read counts 1/height in its band
@@ -136,9 +134,9 @@ class BandKeypoints(nn.Module):
             parts.append(((kp[:, :, :-1] - kp[:, :, -1:]) * self.relative_scale).flatten(1))
         return self.mlp(torch.cat(parts, 1))
 
-def keypoints_encoder(in_channels: int, relative: bool = False, colours: int = 4) -> tuple[nn.Module, int]:
+def keypoints_encoder(in_channels: int, relative: bool = False) -> tuple[nn.Module, int]:
     "Band keypoints (a spatial soft-argmax per band and colour filter) of each stacked frame, then an MLP to 128."
-    return BandKeypoints(in_channels // 3, relative=relative, colours=colours), 128
+    return BandKeypoints(in_channels // 3, relative=relative), 128
 
 # %% ../nbs/02_model.ipynb #5d822c43
 @patch
@@ -160,15 +158,14 @@ class MiniVLA(nn.Module):
     "Actor-critic over a picture (stack) and a bag-of-words instruction."
     def __init__(self, num_actions: int = 2, vocab_size: int = 1000, embed_dim: int = 32, frame_stack: int = 1,
                  encoder: str = "spec", film: bool = False, relative: bool = False, text_std: float | None = None,
-                 frame_stride: int | tuple = 1, mirror_average: bool = False, colours: int = 4):
+                 frame_stride: int | tuple = 1, mirror_average: bool = False):
         super().__init__()
-        for name, v in dict(num_actions=num_actions, vocab_size=vocab_size, embed_dim=embed_dim, frame_stack=frame_stack, colours=colours).items():
+        for name, v in dict(num_actions=num_actions, vocab_size=vocab_size, embed_dim=embed_dim, frame_stack=frame_stack).items():
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
                 raise ValueError(f"{name} must be a positive integer, got {v!r}")
         frame_stride = check_frame_stride(frame_stride, frame_stack)
         if encoder not in ENCODERS: raise ValueError(f"encoder must be one of {sorted(ENCODERS)}, got {encoder!r}")
         if relative and encoder != "keypoints": raise ValueError(f"relative=True needs encoder='keypoints', got {encoder!r}")
-        if colours != 4 and encoder != "keypoints": raise ValueError(f"colours={colours} needs encoder='keypoints', got {encoder!r}")
         if text_std is not None and not (isinstance(text_std, (int, float)) and text_std > 0):
             raise ValueError(f"text_std must be a positive number or None, got {text_std!r}")
         self.config = dict(num_actions=num_actions, vocab_size=vocab_size, embed_dim=embed_dim,
@@ -176,12 +173,10 @@ class MiniVLA(nn.Module):
         self.num_actions, self.vocab_size, self.frame_stack = num_actions, vocab_size, frame_stack
         self.frame_stride = frame_stride           # how many steps apart its frames are: its env needs the same
         if frame_stride != 1: self.config["frame_stride"] = list(frame_stride) if isinstance(frame_stride, tuple) else frame_stride
-        keypoint_options = dict(relative=relative, colours=colours) if encoder == "keypoints" else {}
-        self.vision, vision_dim = ENCODERS[encoder](3 * frame_stack, **keypoint_options)
+        self.vision, vision_dim = ENCODERS[encoder](3 * frame_stack, **(dict(relative=True) if relative else {}))
         self.reads_profiles = encoder == "keypoints"   # its first step has no parameters: `preprocess` can do it once
         self.text = nn.Sequential(_init(nn.Linear(vocab_size, embed_dim)), nn.ReLU())
         if relative: self.config["relative"] = True
-        if colours != 4: self.config["colours"] = colours
         self.mirror_average = bool(mirror_average)  # act on the mean with the mirror image's logits (05_evaluation)
         if mirror_average: self.config["mirror_average"] = True
         if text_std is not None:                   # each word a vector of this scale, like an embedding table's init
