@@ -43,10 +43,9 @@ def main() -> None:
     env = MiniCartPoleVisionVectorEnv(cfg.num_envs, cfg.max_steps, frame_stack=cfg.frame_stack, copy=False)
     obs, _ = env.reset(seed=0)
     bows = TaskBows([cfg.instruction])
-    like = model.preprocess(obs) if split else env.single_observation_space.shape
     trainer = importlib.import_module("vla_cartpole.rollout" if split else "vla_cartpole.train")
     if hasattr(trainer, "new_rollout"): buf = trainer.new_rollout(model, cfg, cfg.num_envs, obs)   # each frame once, as today's trainer keeps it
-    else: buf = Rollout.empty(cfg.rollout_steps, cfg.num_envs, like)
+    else: buf = Rollout.empty(cfg.rollout_steps, cfg.num_envs, model.preprocess(obs) if split else env.single_observation_space.shape)
     tracker, opt, gen, device = EpisodeTracker(cfg.num_envs), make_optimizer(model, cfg), torch.Generator().manual_seed(0), torch.device("cpu")
     frames = cfg.num_envs * cfg.rollout_steps
     keep = {}
