@@ -216,10 +216,11 @@ def test_visualize_cli_fuzz(data):
 # The cases the issue found by hand, and their neighbours: each exits 2 with one line, before any work.
 BAD_EVAL = [["--seed", "-5"], ["--tasks", "--seed", "-1"], ["--episodes", "0"], ["--episodes", "-3"], ["--max-steps", "0"],
             ["--episodes", "x"], ["--seed", "nan"], ["--json", "out.txt"], ["--json", "/dev/null/x.json"], ["--json", ""],
-            ["--instruction", ""], ["--instruction", "   "], ["--checkpoint-step", "-1"], ["--tasks", "maybe"]]
+            ["--instruction", ""], ["--instruction", "   "], ["--checkpoint-step", "-1"], ["--tasks", "maybe"],
+            ["--weights=--"], ["--instruction=--"], ["--episodes=--"]]   # argparse reads "=--" as no value (found by the fuzz test)
 BAD_VISUALIZE = [["--save-gif", "out.txt"], ["--save-gif", "out.png"], ["--save-plot", "out.gif"], ["--save-plot", "out"],
                  ["--save-gif", "/dev/null/x.gif"], ["--save-gif", ""], ["--save-gif", "dir/"], ["--gif-fps", "0"],
-                 ["--gif-fps", "-1"], ["--seed", "-1"], ["--max-steps", "-2"], ["--instruction", ""], ["--no-show", "yes"]]
+                 ["--gif-fps", "-1"], ["--seed", "-1"], ["--max-steps", "-2"], ["--instruction", ""], ["--no-show", "yes"], ["--seed=--"]]
 
 
 # Valid but huge: the command may start working (here its episodes fall at once) or refuse with exit 2, never a traceback.

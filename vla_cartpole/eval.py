@@ -297,6 +297,11 @@ class UsageError(ValueError):
 class OneLineParser(argparse.ArgumentParser):
     "An `ArgumentParser` whose errors are one line on stderr, exit status 2 (no usage block)."
     def error(self, message): self.exit(2, f"{self.prog}: error: {message}\n")
+    def parse_known_args(self, args=None, namespace=None):
+        ns, rest = super().parse_known_args(args, namespace)
+        for a in self._actions:   # argparse reads `--x=--` as no value at all, an empty list
+            if a.option_strings and a.nargs is None and getattr(ns, a.dest, None) == []: self.error(f"argument {a.option_strings[0]}: expected one argument")
+        return ns, rest
 
 def add_model_options(p: argparse.ArgumentParser) -> None:
     "The options every command that runs a trained model shares: which weights, which instruction, how long."
