@@ -217,7 +217,8 @@ def test_visualize_cli_fuzz(data):
 BAD_EVAL = [["--seed", "-5"], ["--tasks", "--seed", "-1"], ["--episodes", "0"], ["--episodes", "-3"], ["--max-steps", "0"],
             ["--episodes", "x"], ["--seed", "nan"], ["--json", "out.txt"], ["--json", "/dev/null/x.json"], ["--json", ""],
             ["--instruction", ""], ["--instruction", "   "], ["--checkpoint-step", "-1"], ["--tasks", "maybe"],
-            ["--weights=--"], ["--instruction=--"], ["--episodes=--"]]   # argparse reads "=--" as no value (found by the fuzz test)
+            ["--weights=--"], ["--instruction=--"], ["--episodes=--"],   # argparse reads "=--" as no value (found by the fuzz test)
+            ["--tasks", "\x850"]]                                          # a line break in an echoed value (the same)
 BAD_VISUALIZE = [["--save-gif", "out.txt"], ["--save-gif", "out.png"], ["--save-plot", "out.gif"], ["--save-plot", "out"],
                  ["--save-gif", "/dev/null/x.gif"], ["--save-gif", ""], ["--save-gif", "dir/"], ["--gif-fps", "0"],
                  ["--gif-fps", "-1"], ["--seed", "-1"], ["--max-steps", "-2"], ["--instruction", ""], ["--no-show", "yes"], ["--seed=--"]]

@@ -296,7 +296,9 @@ class UsageError(ValueError):
 
 class OneLineParser(argparse.ArgumentParser):
     "An `ArgumentParser` whose errors are one line on stderr, exit status 2 (no usage block)."
-    def error(self, message): self.exit(2, f"{self.prog}: error: {message}\n")
+    def error(self, message):   # a value it echoes may hold a line break ("\x85"): written escaped, the message stays one line
+        message = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
+        self.exit(2, f"{self.prog}: error: {message}\n")
     def parse_known_args(self, args=None, namespace=None):
         ns, rest = super().parse_known_args(args, namespace)
         for a in self._actions:   # argparse reads `--x=--` as no value at all, an empty list
