@@ -103,10 +103,11 @@ def render_frames(x: np.ndarray, theta: np.ndarray, out: np.ndarray | None = Non
     return out
 
 # %% ../nbs/00a_env.ipynb #60896b8b
-def mirror_frames(frames: np.ndarray) -> np.ndarray:
-    "The pictures of the mirrored states (`x → −x`, `θ → −θ`) from pictures `[..., 64, 256, 3]` (any frame-stack layout)."
+def mirror_frames(frames: np.ndarray, top: int = 0) -> np.ndarray:
+    """The pictures of the mirrored states (`x → −x`, `θ → −θ`) from pictures `[..., 64, 256, 3]` (any frame-stack layout),
+    or from crops of them: `top` is the picture's row of their first row, and their rows reach at least to the cart's top."""
     out = torch.flip(torch.from_numpy(np.ascontiguousarray(frames)), [-2]).numpy()   # 4x numpy's reversed copy
-    band = out[..., POLE_TOP:CART_TOP + 1, :, :]           # the only rows the pole reaches (a view)
+    band = out[..., POLE_TOP - top:CART_TOP + 1 - top, :, :]   # the only rows the pole reaches (a view)
     red = (band[..., 1] == 0) & (band[..., 0] == 255)
     band[red] = 255                                         # under the pole: the white background ...
     band[..., -1, :, :][red[..., -1, :]] = 0                # ... or, on the cart's top row, the cart

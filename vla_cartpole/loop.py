@@ -122,12 +122,12 @@ def _is_solved(ev: dict, cfg: TrainConfig, margin: float = 0.0) -> bool:
 
 # %% ../nbs/07d_training.ipynb #34ee36d0
 def _evaluate_and_keep_best(model, cfg: TrainConfig, res: TrainResult, eval_env, row: dict) -> None:
-    "Greedy quick evaluation; keeps the best-evaluated weights and confirms a solve on more episodes."
+    "Greedy quick evaluation; keeps the best-evaluated weights and confirms the first solve on more episodes."
     ev = _evaluate(model, cfg, res, eval_env)
     row.update(eval_length=ev["avg_length"], eval_return=ev["avg_reward"], eval_task_success=ev.get("min_task_success", float("nan")))
     if _score(ev) > max((_score(e) for e in res.evals[:-1]), default=(-math.inf,)):
         save_model(model, _best_path(cfg), **_meta(cfg, res))   # the policy oscillates: keep its best moment
-    if _is_solved(ev, cfg):
+    if _is_solved(ev, cfg) and not res.solved_at:
         if cfg.multi_task: confirm = _task_eval(model, cfg, max(20, math.ceil(cfg.solve_episodes / len(GOALS))), 2_000_000)
         else: confirm = evaluate_model(env_for(model, 50, cfg.max_steps, copy=False), model, cfg.instruction, cfg.solve_episodes,
                                        seed=2_000_000)

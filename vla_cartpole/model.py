@@ -15,11 +15,12 @@ import torch
 from fastcore.basics import patch
 from torch import nn
 
-from .env import check_frame_stride
+from .env import check_frame_stride, mirror_frames
 
 # %% auto #0
-__all__ = ['IMAGE_HW', 'KEYPOINT_BANDS', 'ENCODERS', 'pick_device', 'seed_everything', 'keep_freed_memory', 'spec_encoder',
-           'CropInvert', 'compact_encoder', 'BandKeypoints', 'keypoints_encoder', 'MiniVLA', 'spec_param_count']
+__all__ = ['IMAGE_HW', 'KEYPOINT_BANDS', 'FRAME_WINDOW', 'ENCODERS', 'CART_ROW', 'pick_device', 'seed_everything',
+           'keep_freed_memory', 'spec_encoder', 'CropInvert', 'compact_encoder', 'BandKeypoints', 'keypoints_encoder',
+           'MiniVLA', 'spec_param_count']
 
 # %% ../nbs/02_model.ipynb #31d4a5c3
 def pick_device(prefer: str | None = None) -> torch.device:
@@ -79,6 +80,7 @@ def compact_encoder(in_channels: int) -> tuple[nn.Module, int]:
 
 # %% ../nbs/02_model.ipynb #33dd9aed
 KEYPOINT_BANDS = ((20, 25), (25, 30), (30, 35), (35, 40), (40, 52))   # four slices of the pole's rows, then the cart's
+FRAME_WINDOW = 48   # columns around the cart's centre that hold all a rendered frame shows (cart ±8, pole ±21; see below)
 
 class BandKeypoints(nn.Module):
     """Where things are along x, read precisely: average the rows of each horizontal band, filter the colours of
@@ -111,10 +113,11 @@ class BandKeypoints(nn.Module):
         rows = (self.band_rows * scale).to(frames.device)
         means = torch.cat([rows @ part.float() for part in frames.reshape(B, k, R, -1).split(64)])   # [B, k, bands, 256·3];
         # 64 pictures at a time, so that their float copy stays small enough for malloc to reuse (see keep_freed_memory)
-        return (1.0 - means).view(B, k, len(self.bands), IMAGE_HW[1], 3).transpose(-1, -2).contiguous()
+        return (1.0 - means).view(B, k, len(self.bands), frames.shape[-2], 3).transpose(-1, -2).contiguous()
 
     def keypoints(self, prof: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        "Keypoints `[B, k, bands, colours]` in [-1, 1] (left to right) and band masses `[B, bands, k]` of `profiles`."
+        "Keypoints `[B, k, bands, colours]` in [-1, 1] (left to right) and band masses `[B, bands, k]` of `profiles` (or `frame_windows`)."
+        if prof.dim() == 3: return self.window_keypoints(prof)
         temp = self.log_temp.exp()                                                # each band's and filter's sharpness
         logits = (self.colour.weight * temp[..., None]) @ prof                   # [B, k, bands, colours, 256]
         mass = prof.sum((3, 4)).transpose(1, 2) / IMAGE_HW[1]
@@ -126,8 +129,8 @@ class BandKeypoints(nn.Module):
         return self.encode(self.profiles(x.permute(0, 2, 3, 1).reshape(B, H, W, self.k, 3).permute(0, 3, 1, 2, 4)))
 
     def encode(self, prof: torch.Tensor) -> torch.Tensor:
-        "Features `[B, width]` of `profiles` (or of `frame_keypoints`): everything after the parameter-free first step."
-        kp, mass = self.keypoints(prof) if prof.dim() == 5 else self.split_keypoints(prof)
+        "Features `[B, width]` of `profiles`, `frame_windows` or `frame_keypoints`: everything after the parameter-free first step."
+        kp, mass = self.split_keypoints(prof) if prof.shape[-1] == len(self.bands) * (self.colours + 1) else self.keypoints(prof)
         moves = (kp[:, 1:] - kp[:, :-1]) * self.diff_scale                        # ~pixels per step
         parts = [kp.flatten(1), moves.flatten(1), mass.flatten(1)]
         if self.relative:   # the pole's bands as seen from the cart, magnified: the tilt, however far the cart has gone
@@ -220,14 +223,14 @@ def _pictures(self: MiniVLA, image) -> torch.Tensor:
     return image.permute(0, 3, 1, 2).float().div_(255.0)      # NCHW view of NHWC memory = channels_last
 
 def _vision_input(self: MiniVLA, image) -> torch.Tensor:
-    "What the vision encoder reads, from uint8 pictures, or from band profiles that `preprocess` already made (or their `frame_keypoints`)."
+    "What the vision encoder reads, from uint8 pictures, or from band profiles that `preprocess` already made (or `frame_windows`, or `frame_keypoints`)."
     image = torch.as_tensor(image)
     if not (self.reads_profiles and image.is_floating_point()): return _pictures(self, image)
     v, k = self.vision, self.frame_stack
-    want = (k, len(v.bands), 3, IMAGE_HW[1])
-    if tuple(image.shape[1:]) not in (want, (k, len(v.bands) * (v.colours + 1))):
-        raise ValueError(f"preprocessed pictures must have shape [B, {', '.join(map(str, want))}] (band profiles) or "
-                         f"[B, {k}, {len(v.bands) * (v.colours + 1)}] (frame_keypoints), got {list(image.shape)}")
+    want, packed = (k, len(v.bands), 3, IMAGE_HW[1]), len(v.bands) * 3 * (FRAME_WINDOW + 1) + 1
+    if tuple(image.shape[1:]) not in (want, (k, packed), (k, len(v.bands) * (v.colours + 1))):
+        raise ValueError(f"preprocessed pictures must have shape [B, {', '.join(map(str, want))}] (band profiles), [B, {k}, {packed}] "
+                         f"(frame_windows) or [B, {k}, {len(v.bands) * (v.colours + 1)}] (frame_keypoints), got {list(image.shape)}")
     return image.to(self.text[0].weight.device)
 
 def _check_bow(self: MiniVLA, bow, B: int, device) -> torch.Tensor:
@@ -244,9 +247,11 @@ def _prepare(self: MiniVLA, image, bow) -> tuple[torch.Tensor, torch.Tensor]:
 
 @patch
 def preprocess(self: MiniVLA, image) -> torch.Tensor:
-    """What a rollout keeps of uint8 pictures: with the keypoint encoder its parameter-free first step, done once (band
-    profiles `[B, k, 5, 3, 256]`, which every method of the model accepts in place of the pictures); else the pictures."""
-    return _pictures(self, image) if self.reads_profiles else _check_image(self, image)
+    """What a rollout keeps of uint8 pictures of the env: with the keypoint encoder its parameter-free first step, done
+    once (`frame_windows`, which every method of the model accepts in place of the pictures); else the pictures."""
+    if not self.reads_profiles: return _check_image(self, image)
+    image = _check_image(self, image)
+    return self.vision.frame_windows(image if self.frame_stack > 1 else image[:, None])[0]
 
 # %% ../nbs/02_model.ipynb #2c445033
 def _features(self: MiniVLA, image, bow) -> torch.Tensor:
@@ -283,3 +288,44 @@ def spec_param_count(vocab_size: int = 1000, embed_dim: int = 32, num_actions: i
     fused = 256 + embed_dim
     return (conv(3 * frame_stack, 32) + conv(32, 64) + conv(64, 64) + lin(64 * 8 * 32, 256)
             + lin(vocab_size, embed_dim) + lin(fused, 64) + lin(64, num_actions) + lin(fused, 64) + lin(64, 1))
+
+# %% ../nbs/02_model.ipynb #5658e3b3
+CART_ROW = 45       # a row through the middle of the cart, black on its 16 columns
+
+@patch
+def frame_windows(self: BandKeypoints, frames, mirror: bool = False) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """The band profiles of the env's uint8 pictures `[B, k, 64, 256, 3]` in the `FRAME_WINDOW` columns around each cart,
+    packed `[B, k, bands·3·(W + 1) + 1]`: per band and colour the window's columns, then the one value of every column
+    outside it, then the window's first column. With `mirror` the same of their mirror images (else `None`).
+    `ValueError` if a picture shows anything outside its window (then it is not a picture of this env)."""
+    B, k, _, width, _ = frames.shape
+    W, columns = FRAME_WINDOW, torch.arange(width, device=frames.device)
+    dark = (frames[:, :, CART_ROW, :, 0] < 128).float()                      # the cart's columns
+    centre = (dark * columns).sum(-1) / dark.sum(-1).clamp_min(1)
+    start = (centre.round().long() - W // 2).clamp(0, width - W)              # [B, k]
+    far = torch.where(start > 0, 0, width - 1)                                # a column outside the window
+    take = torch.cat([start[..., None] + columns[:W], far[..., None]], -1)   # the window's columns, then the far one
+    a, b = self.rows
+    rows = frames[:, :, a:b]                                                  # all the encoder reads
+    crop = rows.gather(3, take.view(B, k, 1, W + 1, 1).expand(B, k, b - a, W + 1, 3))
+    white = 255 * 3 * (b - a) * (width - W)                                   # the sum of the rows outside the window, all white
+    if (rows.reshape(B, k, -1).sum(-1, dtype=torch.int32) - crop[..., :W, :].sum((2, 3, 4), dtype=torch.int32) != white).any():
+        raise ValueError("frame_windows: a picture shows something more than 24 columns from its cart: not a picture of this env")
+    pack = lambda pics, first: torch.cat([self.profiles(pics).flatten(2), first[..., None].float()], -1)
+    if not mirror: return pack(crop, start), None
+    flipped = torch.cat([torch.as_tensor(mirror_frames(crop[..., :W, :].cpu().numpy(), top=a)).to(crop.device), crop[..., W:, :]], 3)
+    return pack(crop, start), pack(flipped, width - W - start)                # a mirror image's window is the mirrored window
+
+# %% ../nbs/02_model.ipynb #8e707f2c
+@patch
+def window_keypoints(self: BandKeypoints, packed: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    "`keypoints` of `frame_windows`: a softmax over each window's columns and the one logit all the columns outside it share."
+    nb, W, width = len(self.bands), FRAME_WINDOW, IMAGE_HW[1]
+    prof, start = packed[..., :-1].unflatten(-1, (nb, 3, W + 1)), packed[..., -1].long()
+    counts = torch.ones(W + 1, device=packed.device); counts[W] = width - W   # how many columns each logit stands for
+    logits = (self.colour.weight * self.log_temp.exp()[..., None]) @ prof + counts.log()   # [B, k, bands, colours, W + 1]
+    xs = self.xs[start[..., None] + torch.arange(W, device=packed.device)]   # [B, k, W]: the window's x ...
+    xs = torch.cat([xs, ((self.xs.sum() - xs.sum(-1)) / (width - W))[..., None]], -1)   # ... and the mean x outside it
+    kp = (torch.softmax(logits, -1) * xs[:, :, None, None]).sum(-1)
+    mass = (prof[..., :W].sum((3, 4)) + (width - W) * prof[..., W].sum(3)) / width
+    return kp, mass.transpose(1, 2)

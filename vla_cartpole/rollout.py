@@ -161,24 +161,25 @@ def critic_view(env, tracker: EpisodeTracker) -> tuple[torch.Tensor, torch.Tenso
 
 # %% ../nbs/07a_rollouts.ipynb #eef485cd
 class Observer:
-    """What a rollout keeps of each step's pictures (`model.preprocess`), and with `mirror` of their mirror images.
-    With band profiles, each frame's are kept in a ring as long as the model's stacks: call `step` with every observation
+    """What a rollout keeps of each step's pictures, and with `mirror` of their mirror images: `model.preprocess`, or with
+    the keypoint encoder each frame's `frame_windows`, kept in a ring as long as the model's stacks: call `step` with every observation
     the env returns. An env whose episodes have all just begun need only show the newest frame: the ring makes the stacks.
     With `keypoints` it keeps each frame's `frame_keypoints` instead, for acting while the weights stay as they are."""
     def __init__(self, model: MiniVLA, env, mirror: bool = False, keypoints: bool = False):
         self.model, self.mirror, self.ring, self.store = model, mirror, None, None
         if not model.reads_profiles: return
         v = model.vision
-        self.frame_read = (lambda frames: v.frame_keypoints(v.profiles(frames))) if keypoints else v.profiles
+        if keypoints: self.frame_read = lambda frames: self._read(lambda f: v.frame_keypoints(v.profiles(f)), frames)
+        else: self.frame_read = lambda frames: list(v.frame_windows(torch.as_tensor(frames).to(v.xs.device), mirror))   # it mirrors the windows
         self.offsets = torch.tensor(frame_offsets(model.frame_stack, model.frame_stride))
         span, self.oldest = int(self.offsets[-1]) + 1, 0
         if env.render_mode == "rgb_array" and not _np(env.steps).any():   # each stack is its first frame throughout
-            self.ring = [None if r is None else r.repeat_interleave(span, 1) for r in self._read(self.frame_read, env.render()[:, None])]
+            self.ring = [None if r is None else r.repeat_interleave(span, 1) for r in self.frame_read(env.render()[:, None])]
             return
         frames = env.state_dict()["stack"]          # every frame the env keeps, oldest first
         if frames.shape[1] != span:
             raise ValueError(f"the env keeps {frames.shape[1]} frames but the model's stacks span {span}: start the Observer right after a reset")
-        self.ring = self._read(self.frame_read, frames)
+        self.ring = self.frame_read(frames)
 
     @torch.no_grad()
     def _read(self, read, frames) -> list:
@@ -202,7 +203,7 @@ class Observer:
         newest = obs[:, None] if obs.ndim == 4 else obs[:, -1:]   # one frame per env, or stacks
         done, slot = torch.as_tensor(_np(done)).to(self.ring[0].device), self.oldest
         self.oldest = (slot + 1) % self.ring[0].shape[1]
-        new = self._read(self.frame_read, newest)
+        new = self.frame_read(newest)
         for ring, frame in zip(self.ring, new):
             if ring is None: continue
             ring[:, slot] = frame[:, 0]                    # the oldest frame's slot takes the new frame

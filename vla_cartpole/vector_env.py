@@ -122,9 +122,10 @@ class MiniCartPoleVisionVectorEnv(InstructedEnvs, VectorEnv):
     def _obs(self):
         if self.copy: return self._view().copy()
         if isinstance(self._pick, slice): return self._view()
-        if self._picked is None: self._picked = np.empty((self.num_envs, self.frame_stack, HEIGHT, WIDTH, 3), np.uint8)
-        for j, slot in enumerate(self._slots()): self._picked[:, j] = self._stack[:, slot]   # uneven gaps: gathered into one
-        return self._picked                                    # buffer reused every step, a frame at a time (3x np.take's speed)
+        if self._picked is None: self._picked = np.full((self.num_envs, self.frame_stack, HEIGHT, WIDTH, 3), 255, np.uint8)
+        drawn = slice(POLE_TOP, CART_TOP + CART_H)             # the rows anything is ever drawn on (the rest stay white)
+        for j, slot in enumerate(self._slots()): self._picked[:, j, drawn] = self._stack[:, slot, drawn]   # uneven gaps: gathered
+        return self._picked                     # into one buffer reused every step, a frame at a time (3x np.take's speed)
 
     def _in_order(self) -> np.ndarray:
         "The frames kept, oldest first (a view when the stack is not a ring, or its ring starts at slot 0)."
