@@ -84,6 +84,8 @@ class InstructedEnvs:
         self._set_instructions(np.arange(self.num_envs), d["instruction"])
 
 # %% ../nbs/00b_vector_env.ipynb #8cdb29cc
+_DRAWN = slice(POLE_TOP, CART_TOP + CART_H)   # the rows anything is ever drawn on: the rest of every frame stays white
+
 class MiniCartPoleVisionVectorEnv(InstructedEnvs, VectorEnv):
     "`num_envs` pixel CartPoles stepped together with array operations; same-step autoreset; an instruction per env."
     metadata = {"render_modes": ["rgb_array"], "render_fps": 50, "autoreset_mode": AutoresetMode.SAME_STEP}
@@ -123,8 +125,7 @@ class MiniCartPoleVisionVectorEnv(InstructedEnvs, VectorEnv):
         if self.copy: return self._view().copy()
         if isinstance(self._pick, slice): return self._view()
         if self._picked is None: self._picked = np.full((self.num_envs, self.frame_stack, HEIGHT, WIDTH, 3), 255, np.uint8)
-        drawn = slice(POLE_TOP, CART_TOP + CART_H)             # the rows anything is ever drawn on (the rest stay white)
-        for j, slot in enumerate(self._slots()): self._picked[:, j, drawn] = self._stack[:, slot, drawn]   # uneven gaps: gathered
+        for j, slot in enumerate(self._slots()): self._picked[:, j, _DRAWN] = self._stack[:, slot, _DRAWN]   # uneven gaps: gathered
         return self._picked                     # into one buffer reused every step, a frame at a time (3x np.take's speed)
 
     def _in_order(self) -> np.ndarray:
@@ -167,9 +168,8 @@ def step(self: MiniCartPoleVisionVectorEnv, actions):
     truncated = self.steps >= self.max_episode_steps
     span = self._stack.shape[1]
     if isinstance(self._pick, slice):                      # evenly spaced: shift the frames, so observations stay views
-        drawn = slice(POLE_TOP, CART_TOP + CART_H)         # nothing is ever drawn outside these rows: shift only them
-        for j in range(span - 1):                          # frame by frame: overlapping slices would make numpy copy all first
-            self._stack[:, j, drawn] = self._stack[:, j + 1, drawn]
+        for j in range(span - 1):                          # only the drawn rows, frame by frame (overlapping slices would make numpy copy all first)
+            self._stack[:, j, _DRAWN] = self._stack[:, j + 1, _DRAWN]
         newest = span - 1
     else: newest, self._oldest = self._oldest, (self._oldest + 1) % span   # a ring: the oldest slot takes the new frame
     render_frames(state[:, 0], state[:, 2], out=self._stack[:, newest], margins_white=True)
