@@ -14,7 +14,7 @@ from .grammar import MIRROR_WORDS
 from .tasks import GOALS
 
 # %% auto #0
-__all__ = ['GOAL_NAMES', 'STATE_SCALE', 'goal_indices', 'GoalLinear', 'goal_mlp', 'critic_inputs', 'StateCritic']
+__all__ = ['GOAL_NAMES', 'STATE_SCALE', 'goal_indices', 'GoalMLP', 'critic_inputs', 'StateCritic']
 
 # %% ../nbs/03a_state_critic.ipynb #c45263be
 GOAL_NAMES = tuple(GOALS)                                               # a goal's index is its place here
@@ -30,20 +30,25 @@ def goal_indices(goals) -> torch.Tensor:
     return torch.tensor([_GOAL_INDEX[g] for g in goals])
 
 # %% ../nbs/03a_state_critic.ipynb #82893461
-class GoalLinear(nn.Module):
-    "One linear layer per goal, side by side: `[N, G, i]` → `[N, G, o]`."
-    def __init__(self, goals: int, i: int, o: int):
+class GoalMLP(nn.Module):
+    "One two-layer tanh MLP per goal: row n of `x` `[N, inputs]` goes through the MLP of goal `goal[n]` → `[N, out]`."
+    def __init__(self, goals: int, inputs: int, out: int, hidden: int = 64):
         super().__init__()
-        self.weight = nn.Parameter(torch.randn(goals, i, o) / i**0.5)
-        self.bias = nn.Parameter(torch.zeros(goals, o))
-    def forward(self, x): return torch.einsum("ngi,gio->ngo", x, self.weight) + self.bias
+        wide = nn.Linear(inputs, goals * hidden)          # the first layer starts as PyTorch's default Linear, cut into goals
+        self.w1 = nn.Parameter(wide.weight.detach().reshape(goals, hidden, inputs).transpose(1, 2).contiguous())
+        self.b1 = nn.Parameter(wide.bias.detach().reshape(goals, 1, hidden))
+        self.w2 = nn.Parameter(torch.randn(goals, hidden, hidden) / hidden**0.5)
+        self.b2 = nn.Parameter(torch.zeros(goals, 1, hidden))
+        self.w3 = nn.Parameter(torch.randn(goals, hidden, out) / hidden**0.5)
+        self.b3 = nn.Parameter(torch.zeros(goals, 1, out))
 
-# %% ../nbs/03a_state_critic.ipynb #a710c3dc
-def goal_mlp(inputs: int, out: int, hidden: int = 64) -> nn.Sequential:
-    "One two-layer tanh MLP per goal, side by side: `[N, inputs]` → `[N, G, out]`; read the row of each sample's goal."
-    G = len(GOAL_NAMES)
-    return nn.Sequential(nn.Linear(inputs, G * hidden), nn.Tanh(), nn.Unflatten(1, (G, hidden)),
-                         GoalLinear(G, hidden, hidden), nn.Tanh(), GoalLinear(G, hidden, out))
+    def forward(self, x: torch.Tensor, goal: torch.Tensor) -> torch.Tensor:
+        seen = nn.functional.one_hot(goal, len(self.w1)).cumsum(0)            # [N, G]: rows so far of each goal
+        slot = seen[torch.arange(len(goal), device=goal.device), goal] - 1    # each row's place in its goal's group
+        h = x.new_zeros(len(self.w1), int(seen[-1].max()) if len(goal) else 0, x.shape[1]).index_put_((goal, slot), x)
+        h = torch.tanh(torch.baddbmm(self.b1, h, self.w1))
+        h = torch.tanh(torch.baddbmm(self.b2, h, self.w2))
+        return torch.baddbmm(self.b3, h, self.w3)[goal, slot]
 
 # %% ../nbs/03a_state_critic.ipynb #c77cfc72
 def critic_inputs(state, mean_speed, fill) -> torch.Tensor:
@@ -59,9 +64,9 @@ class StateCritic(nn.Module):
     "The value of `critic_inputs` under each row's goal (indices into `GOAL_NAMES`): one small MLP per goal, mirror-symmetric."
     def __init__(self, hidden: int = 64):
         super().__init__()
-        self.net = goal_mlp(6, 1, hidden)
+        self.net = GoalMLP(len(GOAL_NAMES), 6, 1, hidden)
 
     def forward(self, x: torch.Tensor, goal: torch.Tensor) -> torch.Tensor:
         mirrored = torch.cat([-x[:, :5], x[:, 5:]], 1)         # state and mean speed negated; the window is as full
-        rows = torch.arange(len(goal))
-        return 0.5 * (self.net(x)[rows, goal] + self.net(mirrored)[rows, _MIRROR_GOAL[goal]]).squeeze(-1)
+        v = self.net(torch.cat([x, mirrored]), torch.cat([goal, _MIRROR_GOAL[goal]])).squeeze(-1)   # both in one pass
+        return 0.5 * (v[:len(x)] + v[len(x):])
