@@ -99,3 +99,15 @@ def test_resume_corrupt_training_state(tmp_path):
     assert run(["vla_cartpole.train", *TINY], tmp_path).returncode == 0
     out = run(["vla_cartpole.train", *TINY, "--max-frames", "128", "--resume", "--num-envs", "8"], tmp_path)
     assert out.returncode == 1 and "resume with the run's own --num-envs" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_resume_state_critic_of_another_version(tmp_path):
+    args = [*TINY, "--state-critic"]
+    assert run(["vla_cartpole.train", *args], tmp_path).returncode == 0
+    path = tmp_path / "checkpoints" / "train_state.pt"
+    st = torch.load(path, weights_only=True)
+    st["state_critic"]["weights"] = {f"net.{i}.weight": w for i, w in enumerate(st["state_critic"]["weights"].values())}   # other names
+    torch.save(st, path)
+    out = run(["vla_cartpole.train", *args, "--max-frames", "128", "--resume"], tmp_path)
+    assert out.returncode == 1 and "train_state.pt: its state critic does not fit" in out.stderr, out.stderr
+    assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1

@@ -98,12 +98,12 @@ class TrainConfig:
 
 # %% ../nbs/07_config.ipynb #a9fa3d29
 PRESETS = {
-    "cpu": dict(),
+    "cpu": dict(mirror=True, mirror_average=True),
     "tasks": dict(multi_task=True, num_envs=32, rollout_steps=32, eval_every_frames=81_920, max_frames=800_000, threads=2,
                   frame_stack=4, frame_stride=(10, 6, 2), film=True, relative=True, text_std=1.0, zero_unseen_words=True,
                   mirror=True, mirror_average=True, state_critic=True, anneal_lr=True, stop_when_solved=False, moving_repeat=3,
                   start_x_spread=0.3, goal_shaping=0.5, goal_weight=3.0, speed_scale=0.25, speed_window=50),
-    "gpu": dict(num_envs=1024, max_frames=20_000_000, checkpoint_every_frames=1_000_000),
+    "gpu": dict(mirror=True, mirror_average=True, num_envs=1024, max_frames=20_000_000, checkpoint_every_frames=1_000_000),
 }
 
 # %% ../nbs/07_config.ipynb #73b1e8da

@@ -192,7 +192,9 @@ def _restore(cfg, st, d, model, optimizer, critic, critic_optimizer, gen, res) -
     torch.set_rng_state(mine["torch_rng"]); gen.set_state(mine["update_rng"])
     if critic is not None:
         if "state_critic" not in st: raise CheckpointError(f"{_state_path(cfg)}: saved by a run without state_critic; resume with its own options")
-        critic.load_state_dict(st["state_critic"]["weights"]); critic_optimizer.load_state_dict(st["state_critic"]["optimizer"])
+        try: critic.load_state_dict(st["state_critic"]["weights"]); critic_optimizer.load_state_dict(st["state_critic"]["optimizer"])
+        except (RuntimeError, ValueError, KeyError):
+            raise CheckpointError(f"{_state_path(cfg)}: its state critic does not fit this version's (saved by an older one?)") from None
     return mine
 
 # %% ../nbs/07d_training.ipynb #01aad406

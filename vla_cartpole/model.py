@@ -78,10 +78,11 @@ def compact_encoder(in_channels: int) -> tuple[nn.Module, int]:
         _init(nn.Conv2d(16, 32, 3, stride=2, padding=1)), nn.ReLU(),         # 8×64 → 4×32
         nn.Flatten(), _init(nn.Linear(32 * 4 * 32, 128)), nn.ReLU()), 128
 
-# %% ../nbs/02_model.ipynb #33dd9aed
+# %% ../nbs/02_model.ipynb #a65a3535
 KEYPOINT_BANDS = ((20, 25), (25, 30), (30, 35), (35, 40), (40, 52))   # four slices of the pole's rows, then the cart's
 FRAME_WINDOW = 48   # columns around the cart's centre that hold all a rendered frame shows (cart ±8, pole ±21; see below)
 
+# %% ../nbs/02_model.ipynb #33dd9aed
 class BandKeypoints(nn.Module):
     """Where things are along x, read precisely: average the rows of each horizontal band, filter the colours of
     each column, and take a softmax over the 256 columns — its expected column is a keypoint (a spatial soft-argmax).
