@@ -51,7 +51,8 @@ def main() -> None:
     keep = {}
     if split:   # the trainer keeps one Observer (a ring of each frame's band profiles) for a whole run, if the code has it
         from vla_cartpole import rollout
-        if hasattr(rollout, "Observer"): keep = dict(observer=rollout.Observer(model, env))
+        mirror = dict(mirror=True) if getattr(cfg, "mirror", False) else {}   # a recipe with mirror images keeps theirs too
+        if hasattr(rollout, "Observer"): keep = dict(observer=rollout.Observer(model, env, **mirror))
     collect = learn = 0.0
     for i in range(1 + (1 if a.quick else a.rollouts)):
         t0 = time.perf_counter()
