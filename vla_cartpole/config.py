@@ -50,8 +50,8 @@ class TrainConfig:
     solve_episodes: int = 100                     # episodes of the confirmation that follows a passed quick one
     solve_length: float = 195.0                   # the bar: mean episode length at least this ...
     solve_return: float = 380.0                   # ... and mean return at least this
-    solve_margin: float = 1.0                     # the confirmation must clear solve_return by this much
-    solve_success: float = 0.95                   # multi-task bar: every training instruction's success at least this
+    solve_margin: float = 1.0                     # single task: the confirmation must clear solve_return by this much
+    solve_success: float = 0.95                   # multi-task bar: every goal's success at least this
     # --- model and environments
     encoder: str = "keypoints"                    # vision encoder: "keypoints", "compact" or "spec" (see 02_model)
     frame_stack: int = 2                          # frames the model sees at once
@@ -72,7 +72,7 @@ class TrainConfig:
     lr: float = 5e-4                              # Adam learning rate of the shared encoders (vision and text)
     actor_lr: float | None = None                 # ... of the policy head (None: lr)
     critic_lr: float | None = None                # ... of the value head (None: lr)
-    anneal_lr: bool = False                       # learning rates fall linearly to 0 over max_frames
+    anneal_lr: bool = False                       # the model's learning rates fall linearly to 0 over max_frames
     gamma: float = 0.99                           # discount
     gae_lambda: float = 0.95                      # GAE's λ
     clip_coef: float = 0.2                        # PPO's ratio clipping

@@ -310,7 +310,7 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--weights", default=None, help="weights file (.safetensors with its .json, or a .pth state dict); "
                    "default: ./model.safetensors if present, else the shipped weights (the multi-task ones when an "
                    "--instruction is given)")
-    p.add_argument("--checkpoint-step", type=int, default=None, help="use checkpoints/model_step_<N> instead")
+    p.add_argument("--checkpoint-step", type=int, default=None, help="use checkpoints/model_step_<N> instead (N: frames trained; the spec's name)")
     p.add_argument("--instruction", default=None, help="instruction text (default: the one the model was trained on)")
     p.add_argument("--max-steps", type=int, default=200, help="episode length cap")
 

@@ -56,7 +56,7 @@ def _meta(cfg: TrainConfig, res: TrainResult) -> dict:
     last = res.evals[-1] if res.evals else None
     return dict(instruction=cfg.instruction, instructions=train_instructions(cfg), step=res.frames, updates=res.updates,
                 seconds=round(res.seconds, 1), train_config=dataclasses.asdict(cfg),
-                metrics=dict(last_eval=last and {k: last[k] for k in ("frames", "avg_length", "avg_reward", "success_rate")},
+                metrics=dict(last_eval=last and {k: last[k] for k in ("frames", "avg_length", "avg_reward", "success_rate", "task_success_rate") if k in last},
                              solved_at=res.solved_at))
 
 # %% ../nbs/07d_training.ipynb #af6d872d
@@ -100,7 +100,7 @@ def _task_eval(model, cfg: TrainConfig, per_goal: int, seed: int) -> dict:
     train = {t: goal_name(t) for t in train_instructions(cfg)}
     rows = evaluate_tasks(model, per_goal, seed=seed, max_steps=cfg.max_steps, rows=goal_rows("train", train, per_goal, seed))
     mean = lambda k: float(np.mean([r[k] for r in rows]))
-    return dict(avg_length=mean("avg_length"), avg_reward=mean("avg_reward"), success_rate=mean("success"),
+    return dict(avg_length=mean("avg_length"), avg_reward=mean("avg_reward"), task_success_rate=mean("success"),
                 min_task_success=min(r["success"] for r in rows), task_success={r["goal"]: r["success"] for r in rows})
 
 def _evaluate(model, cfg, res, env) -> dict:
@@ -108,11 +108,11 @@ def _evaluate(model, cfg, res, env) -> dict:
     if cfg.multi_task: ev = _task_eval(model, cfg, max(2, math.ceil(cfg.eval_episodes / len(GOALS))), seed)
     else: ev = evaluate_model(env, model, cfg.instruction, cfg.eval_episodes, seed=seed)
     ev = dict(frames=res.frames, minutes=res.seconds / 60,
-              **{k: ev[k] for k in ("avg_length", "avg_reward", "success_rate", "min_task_success", "task_success") if k in ev})
+              **{k: ev[k] for k in ("avg_length", "avg_reward", "success_rate", "task_success_rate", "min_task_success", "task_success") if k in ev})
     res.evals.append(ev)
     return ev
 
-def _score(ev: dict) -> tuple:
+def _eval_rank(ev: dict) -> tuple:
     "How good an evaluation is, for keeping the best weights."
     return (ev.get("min_task_success", 0.0), ev["avg_reward"])
 
@@ -125,7 +125,7 @@ def _evaluate_and_keep_best(model, cfg: TrainConfig, res: TrainResult, eval_env,
     "Greedy quick evaluation; keeps the best-evaluated weights and confirms the first solve on more episodes."
     ev = _evaluate(model, cfg, res, eval_env)
     row.update(eval_length=ev["avg_length"], eval_return=ev["avg_reward"], eval_task_success=ev.get("min_task_success", float("nan")))
-    if _score(ev) > max((_score(e) for e in res.evals[:-1]), default=(-math.inf,)):
+    if _eval_rank(ev) > max((_eval_rank(e) for e in res.evals[:-1]), default=(-math.inf,)):
         save_model(model, _best_path(cfg), **_meta(cfg, res))   # the policy oscillates: keep its best moment
     if _is_solved(ev, cfg) and not res.solved_at:
         if cfg.multi_task: confirm = _task_eval(model, cfg, max(20, math.ceil(cfg.solve_episodes / len(GOALS))), 2_000_000)

@@ -80,11 +80,12 @@ class EpisodeTracker:
         self.speeds = np.zeros((speed_window, n))    # newest last; 0 before the episode's first step
         self.rewards = [] if rewards is None else rewards
         self.lengths = [] if lengths is None else lengths
-    def mean_speed(self, x_dot) -> np.ndarray:
-        "Remember each environment's speed after this step; its mean over the episode's last `speed_window` steps. Call before `step`."
+    def remember_speed(self, x_dot) -> np.ndarray:
+        "Remember each environment's speed after this step (call before `step`); returns `window(x_dot)`'s mean speed."
+        mean = self.window(x_dot)[0]
         self.speeds = np.roll(self.speeds, -1, 0)
         self.speeds[-1] = x_dot
-        return self.speeds.sum(0) / np.minimum(self.len + 1, len(self.speeds))
+        return mean
     def window(self, x_dot=None) -> tuple[np.ndarray, np.ndarray]:
         """Each environment's mean speed over its episode's last `speed_window` steps and how full that window is (0 to 1):
         as now, or, given `x_dot`, as after one more step at that speed (nothing is remembered)."""
@@ -276,7 +277,7 @@ def collect_rollout(model: MiniVLA, env: MiniCartPoleVisionVectorEnv, obs, bows:
         after = np.stack([_np(fin[k]) for k in ("x", "x_dot", "theta", "theta_dot")], 1)
         if critic is not None and truncated.any():     # the cut states' values, with the window before the tracker takes this step
             ends_value = critic(critic_inputs(after, *tracker.window(after[:, 1])), buf.goals[t])
-        speed = tracker.mean_speed(after[:, 1])
+        speed = tracker.remember_speed(after[:, 1])
         buf.rewards[t] = learned_reward(reward, terminated, before, after, speed, target, moving, cfg)
         buf.dones[t] = torch.as_tensor(terminated | truncated, dtype=torch.float32)
         buf.trunc_values[t] = 0.0

@@ -19,7 +19,7 @@ from .config import make_config, new_model, parse_args
 from .distributed import parameters_digest
 from .env import MiniCartPoleVisionEnv
 from .eval import env_for, evaluate_model
-from .loop import TrainResult, _best_path, _score, _task_eval, check_outputs, run_training
+from .loop import TrainResult, _best_path, _eval_rank, _task_eval, check_outputs, run_training
 from .model import MiniVLA, pick_device
 from .rollout import TrainingDiverged
 from .text import make_bow_instruction
@@ -63,13 +63,13 @@ def summary(res: TrainResult) -> str:
     fe = res.final_eval
     if fe and "min_task_success" in fe:
         lines.append(f"greedy evaluation, 20 episodes per goal, each with another training instruction (seeds 0-19): lowest goal "
-                     f"{100 * fe['min_task_success']:.0f}%, mean {100 * fe['success_rate']:.0f}%; length {fe['avg_length']:.1f}, "
+                     f"{100 * fe['min_task_success']:.0f}%, mean {100 * fe['task_success_rate']:.0f}%; length {fe['avg_length']:.1f}, "
                      f"return {fe['avg_reward']:.1f} -- the whole table: python -m vla_cartpole.eval --weights {res.config.save_path} --tasks")
     elif fe:
         lines.append(f"greedy evaluation, 100 episodes (seeds 0-99): length {fe['avg_length']:.1f} ± {fe['std_length']:.1f}, "
                      f"return {fe['avg_reward']:.1f} ± {fe['std_reward']:.1f}, success {100 * fe['success_rate']:.0f}%")
     if res.evals:
-        best = max(res.evals, key=_score)
+        best = max(res.evals, key=_eval_rank)
         lines.append(f"best quick evaluation: length {best['avg_length']:.1f}, return {best['avg_reward']:.1f} at {best['frames']:,} frames "
                      f"-> {_best_path(res.config)}.safetensors")
     lines.append(f"model: {res.config.save_path}.safetensors")
