@@ -15,20 +15,19 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .checkpoint import CheckpointError, check_writable, load_model, load_pretrained
+from .commands import OneLineParser, add_model_options, check_options, model_from_args, reading, user_errors
 from .env import MiniCartPoleVisionEnv, mirror_frames
 from .vector_env import MiniCartPoleVisionVectorEnv
 from .model import MiniVLA, keep_freed_memory
 from .rollout import Observer
-from .grammar import CLASSIC, HELD_OUT_COMBINATIONS, MIRROR_WORDS, HELD_OUT_WORDS, TRAIN_INSTRUCTIONS, pick, unknown_words, vocabulary
-from .tasks import DEFAULT_INSTRUCTION, GOALS, episode_success, goal_error, goal_for, goal_name
+from .grammar import CLASSIC, HELD_OUT_COMBINATIONS, MIRROR_WORDS, HELD_OUT_WORDS, TRAIN_INSTRUCTIONS, pick
+from .tasks import DEFAULT_INSTRUCTION, GOALS, episode_success, goal_error, goal_for
 from .text import make_bow_instruction, word_bucket
 
 # %% auto #0
-__all__ = ['UNRELATED', 'TASK_GROUPS', 'TARGETS', 'USER_ERRORS', 'MAX_EPISODE_STEPS', 'mirror_bow', 'agent_logits',
-           'greedy_actions', 'env_for', 'evaluate_model', 'format_evaluation', 'record_episode', 'goal_rows',
-           'task_rows', 'evaluate_tasks', 'format_task_table', 'resolve_weights', 'model_from_args', 'UsageError',
-           'OneLineParser', 'add_model_options', 'check_options', 'user_errors', 'unseen_note', 'reading', 'eval_main']
+__all__ = ['UNRELATED', 'TASK_GROUPS', 'TARGETS', 'mirror_bow', 'agent_logits', 'greedy_actions', 'env_for', 'evaluate_model',
+           'format_evaluation', 'record_episode', 'goal_rows', 'task_rows', 'evaluate_tasks', 'format_task_table',
+           'eval_main']
 
 # %% ../nbs/05_evaluation.ipynb #ecb52262
 @functools.cache
@@ -262,105 +261,6 @@ def format_task_table(rows: list[dict]) -> str:
             lines.append(f"{group}: goals away from the centre {100 * np.mean(got):.0f}% success "
                          f"(with the instruction: {100 * np.mean(with_text):.0f}%)")
     return "\n".join(lines)
-
-# %% ../nbs/05_evaluation.ipynb #c7b034ea
-def resolve_weights(weights: str | None, checkpoint_step: int | None = None, checkpoint_dir: str = "checkpoints",
-                    pretrained: str = "cartpole"):
-    "Load the model to use: a numbered checkpoint, the given weights, `./model` if present, else the shipped weights `pretrained`."
-    if checkpoint_step is not None:
-        path = Path(checkpoint_dir) / f"model_step_{checkpoint_step}"
-        if not path.with_suffix(".json").exists():
-            steps = sorted(int(p.stem.split("_")[-1]) for p in Path(checkpoint_dir).glob("model_step_*.json"))
-            raise CheckpointError(f"{path}.safetensors: no checkpoint for step {checkpoint_step} "
-                                  f"(available: {', '.join(map(str, steps)) or 'none'})")
-        return load_model(path)
-    if weights is not None: return load_model(weights)
-    if Path("model.json").exists(): return load_model("model")
-    return load_pretrained(pretrained)
-
-def model_from_args(args, multi_task: bool = False) -> tuple[MiniVLA, str, set[str] | None]:
-    """The model and instruction chosen by `add_model_options`' flags (shipped multi-task weights for an instruction or
-    `multi_task`), and the words its training instructions used (`None` when its file does not say)."""
-    pretrained = "cartpole_tasks" if multi_task or args.instruction is not None else "cartpole"
-    model, cfg = resolve_weights(args.weights, args.checkpoint_step, pretrained=pretrained)
-    known = vocabulary(cfg["instructions"]) if "instructions" in cfg else None
-    return model, args.instruction if args.instruction is not None else cfg.get("instruction", DEFAULT_INSTRUCTION), known
-
-# %% ../nbs/05_evaluation.ipynb #818a1e00
-USER_ERRORS = (CheckpointError, ValueError, TypeError, OSError)
-
-MAX_EPISODE_STEPS = 100_000   # the longest episode a command will run (its per-step buffers are allocated up front)
-
-class UsageError(ValueError):
-    "A bad command-line value, found before any work starts (exit status 2)."
-
-class OneLineParser(argparse.ArgumentParser):
-    "An `ArgumentParser` whose errors are one line on stderr, exit status 2 (no usage block)."
-    def error(self, message):   # a value it echoes may hold a line break ("\x85"): written escaped, the message stays one line
-        message = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
-        self.exit(2, f"{self.prog}: error: {message}\n")
-    def parse_known_args(self, args=None, namespace=None):
-        ns, rest = super().parse_known_args(args, namespace)
-        for a in self._actions:   # argparse reads `--x=--` as no value at all, an empty list
-            if a.option_strings and a.nargs is None and getattr(ns, a.dest, None) == []: self.error(f"argument {a.option_strings[0]}: expected one argument")
-        return ns, rest
-
-def add_model_options(p: argparse.ArgumentParser) -> None:
-    "The options every command that runs a trained model shares: which weights, which instruction, how long."
-    p.add_argument("--weights", default=None, help="weights file (.safetensors with its .json, or a .pth state dict); "
-                   "default: ./model.safetensors if present, else the shipped weights (the multi-task ones when an "
-                   "--instruction is given)")
-    p.add_argument("--checkpoint-step", type=int, default=None, help="use checkpoints/model_step_<N> instead (N: frames trained; the spec's name)")
-    p.add_argument("--instruction", default=None, help="instruction text (default: the one the model was trained on)")
-    p.add_argument("--max-steps", type=int, default=200, help="episode length cap")
-
-def check_options(args, *, paths=(), at_least_one=(), not_negative=()) -> None:
-    "Check a command's values before any work: `UsageError` naming the first bad one (exit status 2)."
-    try:
-        if not 1 <= args.max_steps <= MAX_EPISODE_STEPS: raise ValueError(f"--max-steps must be in [1, {MAX_EPISODE_STEPS:,}], got {args.max_steps}")
-        for flag in at_least_one:
-            v = getattr(args, flag)
-            if v is not None and v < 1: raise ValueError(f"--{flag.replace('_', '-')} must be at least 1, got {v}")
-        for flag in ("checkpoint_step", *not_negative):
-            v = getattr(args, flag)
-            if v is not None and v < 0: raise ValueError(f"--{flag.replace('_', '-')} must be ≥ 0, got {v}")
-        if args.instruction is not None: make_bow_instruction(args.instruction)   # any text, but at least one word
-        if args.weights is not None and (not args.weights.strip() or Path(args.weights).is_dir()):
-            raise ValueError(f"--weights must be a weights file (.safetensors with its .json, or .pth), got {args.weights!r}")
-        for flag, suffixes in paths:
-            path = getattr(args, flag)
-            if path is None: continue
-            option = f"--{flag.replace('_', '-')}"
-            if not str(path).lower().endswith(suffixes): raise ValueError(f"{option} must be a file name ending in {' or '.join(suffixes)}, got {path!r}")
-            check_writable(path, option)
-    except ValueError as e: raise UsageError(str(e)) from None
-
-def user_errors(main):
-    "Turn a user error in `main` into one line on stderr (no traceback): exit code 2 for a bad value (`UsageError`), 1 for a file that fails."
-    def wrapper(argv: list[str] | None = None) -> int:
-        try: return main(argv)
-        except UsageError as e:
-            print(f"error: {e}", file=sys.stderr)
-            return 2
-        except USER_ERRORS as e:
-            print(f"error: {e}", file=sys.stderr)
-            return 1
-    return functools.update_wrapper(wrapper, main)   # name, docstring, module, signature: main's (help, docs)
-
-# %% ../nbs/05_evaluation.ipynb #2d297701
-def unseen_note(instruction: str, known: set[str], vocab_size: int = 1000) -> str:
-    """The words of `instruction` training never used (`known`: the words it did): ignored, unless the hash puts one in a
-    known word's bucket, where it reads as that word."""
-    unseen, twin = unknown_words(instruction, known), {word_bucket(w, vocab_size): w for w in sorted(known)}
-    ignored = [w for w in unseen if word_bucket(w, vocab_size) not in twin]
-    aliases = [f"; {w} reads as {twin[word_bucket(w, vocab_size)]!r} (the same hash bucket)" for w in unseen if w not in ignored]
-    return (f"ignored: {' '.join(ignored)} (never seen in training)" if ignored else "ignored: nothing") + "".join(aliases)
-
-def reading(instruction: str, known: set[str] | None = None, vocab_size: int = 1000) -> str:
-    "What the agent makes of `instruction`: `unseen_note` (with `known`, the words it trained on) and the goal the text names."
-    name = goal_name(instruction)
-    goal = f"goal: {name} ({GOALS[name]})" if name else "goal: none (the task set does not know this instruction)"
-    return goal if known is None else f"{unseen_note(instruction, known, vocab_size)}; {goal}"
 
 # %% ../nbs/05_evaluation.ipynb #7ab38577
 @user_errors

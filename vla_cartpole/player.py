@@ -13,7 +13,8 @@ from fastcore.basics import patch
 from PIL import Image
 
 from .checkpoint import load_pretrained
-from .eval import record_episode, unseen_note
+from .commands import unseen_note
+from .eval import record_episode
 from .model import MiniVLA
 from .grammar import CLASSIC, HELD_OUT_WORDS, PARAPHRASES, pick, vocabulary
 from .tasks import GOALS, TOLERANCE, goal_error

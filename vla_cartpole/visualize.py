@@ -12,8 +12,8 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .checkpoint import check_writable
-from .eval import OneLineParser, add_model_options, check_options, model_from_args, reading, record_episode, user_errors
+from .commands import OneLineParser, add_model_options, check_options, model_from_args, reading, user_errors
+from .eval import record_episode
 
 # %% auto #0
 __all__ = ['moving_average', 'plot_training_progress', 'plot_observation_and_probs', 'frame_strip', 'plot_episode_summary',
