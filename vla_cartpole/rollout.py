@@ -21,8 +21,8 @@ from .tasks import mirror_instruction
 from .text import make_bow_batch
 
 # %% auto #0
-__all__ = ['Rollout', 'new_rollout', 'EpisodeTracker', 'TaskBows', 'learned_reward', 'TrainingDiverged', 'policy', 'autocast',
-           'critic_view', 'Observer', 'collect_rollout']
+__all__ = ['Rollout', 'new_rollout', 'EpisodeTracker', 'TaskBows', 'learned_reward', 'Observer', 'TrainingDiverged', 'policy',
+           'autocast', 'critic_view', 'collect_rollout']
 
 # %% ../nbs/07a_rollouts.ipynb #d0f2f90f
 @dataclass
@@ -140,26 +140,6 @@ def learned_reward(reward, terminated, before: np.ndarray, after: np.ndarray, sp
         learned = learned + (cfg.goal_weight - 1.0) * np.where(terminated, 0.0, goal_bonus(after[:, 0], speed, target, moving, cfg.speed_scale))
     return torch.as_tensor(learned * cfg.reward_scale, dtype=torch.float32)
 
-# %% ../nbs/07a_rollouts.ipynb #39c168b2
-class TrainingDiverged(RuntimeError):
-    "The loss, the policy's logits or the weights became NaN or infinite."
-
-# %% ../nbs/07a_rollouts.ipynb #711498a6
-def policy(logits: torch.Tensor) -> Categorical:
-    "The action distribution for `logits`; raises `TrainingDiverged` if any logit is NaN or infinite."
-    if not torch.isfinite(logits).all(): raise TrainingDiverged("the policy's logits became nan/inf")
-    return Categorical(logits=logits.float())
-
-# %% ../nbs/07a_rollouts.ipynb #e62929de
-def autocast(cfg: TrainConfig, device: torch.device):
-    "bfloat16 autocast on `device` with `cfg.bf16`, else nothing."
-    return torch.autocast(device.type, dtype=torch.bfloat16, enabled=cfg.bf16)
-
-# %% ../nbs/07a_rollouts.ipynb #69b35948
-def critic_view(env, tracker: EpisodeTracker) -> tuple[torch.Tensor, torch.Tensor]:
-    "What a `StateCritic` reads of each environment now: `critic_inputs` of its state and recent speeds, and its goal's index."
-    return critic_inputs(_np(env.state), *tracker.window()), goal_indices(env.goal)
-
 # %% ../nbs/07a_rollouts.ipynb #eef485cd
 class Observer:
     """What a rollout keeps of each step's pictures, and with `mirror` of their mirror images: `model.preprocess`, or with
@@ -228,6 +208,7 @@ def record(self: Observer, buf: Rollout | None) -> None:
     self.stored = span
     with torch.no_grad(): self.acting = self.model.vision.frame_keypoints(self.ring[0])   # this rollout's weights: keypoints once a frame
 
+# %% ../nbs/07a_rollouts.ipynb #2f444d4a
 @patch
 def _store(self: Observer, new: list, slot: int, done) -> None:
     "The new frames take the store's next place; the slot, and every slot of a reset env, point there. A full store: nothing."
@@ -238,15 +219,37 @@ def _store(self: Observer, new: list, slot: int, done) -> None:
     with torch.no_grad(): kp = self.model.vision.frame_keypoints(new[0])
     self.acting[:, slot] = kp[:, 0]; self.acting[done] = kp[done]
 
+# %% ../nbs/07a_rollouts.ipynb #ac591b5b
 @patch
 def positions(self: Observer) -> torch.Tensor:
     "Where the frames of each environment's stack are in the store of the rollout being `record`ed: `[N, k]`, oldest first."
     return self.where[:, self._slots()]
 
+# %% ../nbs/07a_rollouts.ipynb #41da4d71
 @patch
 def acting_stacks(self: Observer) -> torch.Tensor:
     "What the model reads of each environment's stack now, as `frame_keypoints` of the weights at `record` (acting only)."
     return self.acting[:, self._slots()]
+
+# %% ../nbs/07a_rollouts.ipynb #39c168b2
+class TrainingDiverged(RuntimeError):
+    "The loss, the policy's logits or the weights became NaN or infinite."
+
+# %% ../nbs/07a_rollouts.ipynb #711498a6
+def policy(logits: torch.Tensor) -> Categorical:
+    "The action distribution for `logits`; raises `TrainingDiverged` if any logit is NaN or infinite."
+    if not torch.isfinite(logits).all(): raise TrainingDiverged("the policy's logits became nan/inf")
+    return Categorical(logits=logits.float())
+
+# %% ../nbs/07a_rollouts.ipynb #e62929de
+def autocast(cfg: TrainConfig, device: torch.device):
+    "bfloat16 autocast on `device` with `cfg.bf16`, else nothing."
+    return torch.autocast(device.type, dtype=torch.bfloat16, enabled=cfg.bf16)
+
+# %% ../nbs/07a_rollouts.ipynb #69b35948
+def critic_view(env, tracker: EpisodeTracker) -> tuple[torch.Tensor, torch.Tensor]:
+    "What a `StateCritic` reads of each environment now: `critic_inputs` of its state and recent speeds, and its goal's index."
+    return critic_inputs(_np(env.state), *tracker.window()), goal_indices(env.goal)
 
 # %% ../nbs/07a_rollouts.ipynb #c8a93d57
 @torch.no_grad()
