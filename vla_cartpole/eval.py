@@ -52,6 +52,7 @@ def agent_logits(model: MiniVLA, obs, bow: torch.Tensor, mirrored=None, logits=N
     other = model(mirrored, mirror_bow(torch.as_tensor(bow)), return_logits=True)
     return (logits + other.flip(-1)) / 2                       # the mirror's "push left" is this picture's "push right"
 
+# %% ../nbs/05_evaluation.ipynb #34d04865
 def greedy_actions(model: MiniVLA, obs, bow: torch.Tensor, mirrored=None) -> np.ndarray:
     "The most probable action for each observation in the batch."
     return agent_logits(model, obs, bow, mirrored).argmax(-1).cpu().numpy()
@@ -160,6 +161,7 @@ def evaluate_model(env, model: MiniVLA, instruction: str = DEFAULT_INSTRUCTION, 
     if verbose: print(format_evaluation(out))
     return out
 
+# %% ../nbs/05_evaluation.ipynb #319bfda4
 def format_evaluation(result: dict, per_episode: bool = True) -> str:
     "The evaluation as text: one line per episode, then mean ± std."
     lines = [f"Episode {i + 1}: Reward={r:.3f}, Length={n}" for i, (r, n) in
@@ -207,11 +209,13 @@ UNRELATED = "purple elephants sing quietly"   # none of these words is in any in
 TASK_GROUPS = {"train": TRAIN_INSTRUCTIONS, "held-out combinations": HELD_OUT_COMBINATIONS, "held-out words": HELD_OUT_WORDS}
 TARGETS = {"train": 0.95, "held-out combinations": 0.90}   # every goal's success in the group at least this
 
+# %% ../nbs/05_evaluation.ipynb #593398dc
 def goal_rows(group: str, instructions: dict[str, str], per_row: int, seed: int = 0) -> list[tuple]:
     "A row per goal of `instructions`: (group, goal, `per_row` of its instructions drawn by `seed`, `None`: read them)."
     return [(group, goal, pick(instructions, goal, per_row, seed + j), None)
             for j, goal in enumerate(GOALS) if goal in instructions.values()]
 
+# %% ../nbs/05_evaluation.ipynb #6ec393e4
 def task_rows(per_row: int = 20, vocab_size: int = 1000) -> list[tuple]:
     "The table's rows: (group, goal, the instructions its episodes take in turn, what the model reads — `None`: the instruction)."
     first = {g: next(t for t, name in CLASSIC.items() if name == g) for g in GOALS}
@@ -219,6 +223,7 @@ def task_rows(per_row: int = 20, vocab_size: int = 1000) -> list[tuple]:
             + [("ablation: empty", g, [t], torch.zeros(vocab_size)) for g, t in first.items()]
             + [("ablation: unrelated", g, [t], UNRELATED) for g, t in first.items()])
 
+# %% ../nbs/05_evaluation.ipynb #6d2bb010
 def evaluate_tasks(model: MiniVLA, num_episodes: int = 100, seed: int = 0, max_steps: int = 200, num_envs: int = 250,
                    rows: list | None = None) -> list[dict]:
     "Success rate, return, length and goal error of greedy episodes (seeds `seed + i`) for each of `task_rows()`."
