@@ -53,10 +53,10 @@ def _state_path(cfg: TrainConfig) -> Path: return Path(cfg.checkpoint_dir) / "tr
 def _best_path(cfg: TrainConfig) -> Path: return Path(cfg.checkpoint_dir) / "best"
 
 def _meta(cfg: TrainConfig, res: TrainResult) -> dict:
-    last = res.evals[-1] if res.evals else None
+    last, kept = res.evals[-1] if res.evals else None, ("frames", "avg_length", "avg_reward", "success_rate", "task_success_rate")
     return dict(instruction=cfg.instruction, instructions=train_instructions(cfg), step=res.frames, updates=res.updates,
                 seconds=round(res.seconds, 1), train_config=dataclasses.asdict(cfg),
-                metrics=dict(last_eval=last and {k: last[k] for k in ("frames", "avg_length", "avg_reward", "success_rate", "task_success_rate") if k in last},
+                metrics=dict(last_eval=last and {k: last[k] for k in kept if k in last},
                              solved_at=res.solved_at))
 
 # %% ../nbs/07d_training.ipynb #af6d872d
@@ -107,8 +107,8 @@ def _evaluate(model, cfg, res, env) -> dict:
     seed = 1_000_000 + 1000 * len(res.evals)
     if cfg.multi_task: ev = _task_eval(model, cfg, max(2, math.ceil(cfg.eval_episodes / len(GOALS))), seed)
     else: ev = evaluate_model(env, model, cfg.instruction, cfg.eval_episodes, seed=seed)
-    ev = dict(frames=res.frames, minutes=res.seconds / 60,
-              **{k: ev[k] for k in ("avg_length", "avg_reward", "success_rate", "task_success_rate", "min_task_success", "task_success") if k in ev})
+    kept = ("avg_length", "avg_reward", "success_rate", "task_success_rate", "min_task_success", "task_success")
+    ev = dict(frames=res.frames, minutes=res.seconds / 60, **{k: ev[k] for k in kept if k in ev})
     res.evals.append(ev)
     return ev
 
