@@ -46,7 +46,7 @@ class TrainConfig:
     progress: bool = True                         # show a progress bar
     # --- evaluation and the bar
     eval_every_frames: int = 10_240               # a quick greedy evaluation every this many frames
-    eval_episodes: int = 32                       # episodes of the quick evaluation
+    eval_episodes: int = 32                       # episodes of the quick evaluation (multi-task: shared by the goals, rounded up)
     solve_episodes: int = 100                     # episodes of the confirmation that follows a passed quick one
     solve_length: float = 195.0                   # the bar: mean episode length at least this ...
     solve_return: float = 380.0                   # ... and mean return at least this
