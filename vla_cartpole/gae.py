@@ -23,26 +23,22 @@ def compute_returns(rewards, gamma: float = 0.99) -> torch.Tensor:
         returns[t] = running
     return returns
 
-def compute_gae_batch(rewards_t, values_t, next_value_t, dones_t, gamma: float | torch.Tensor = 0.99, lam: float = 0.95,
+def compute_gae_batch(rewards_t, values_t, next_value_t, dones_t, gamma: float = 0.99, lam: float = 0.95,
                       truncation_values_t=None) -> tuple[torch.Tensor, torch.Tensor]:
-    """GAE over `[T, N]` rollouts. `dones_t` marks ends (terminated or truncated); returns `(advantages, returns)`.
-    `gamma` is one discount or one per step, `[T, N]` (e.g. a different one for some tasks)."""
+    "GAE over `[T, N]` rollouts. `dones_t` marks ends (terminated or truncated); returns `(advantages, returns)`."
     rewards, values, dones = _as_float(rewards_t), _as_float(values_t), _as_float(dones_t)
     next_value = _as_float(next_value_t)
     if not (rewards.shape == values.shape == dones.shape) or rewards.dim() != 2 or next_value.shape != rewards.shape[1:]:
         raise ValueError(f"expected rewards, values, dones of one shape [T, N] and next_value [N]; got "
                          f"{tuple(rewards.shape)}, {tuple(values.shape)}, {tuple(dones.shape)}, {tuple(next_value.shape)}")
-    per_step = torch.is_tensor(gamma)
-    if per_step and gamma.shape != rewards.shape:
-        raise ValueError(f"gamma must be a number or a tensor of the rewards' shape {tuple(rewards.shape)}, got {tuple(gamma.shape)}")
     if truncation_values_t is not None: rewards = rewards + gamma * _as_float(truncation_values_t)
     advantages = torch.empty_like(rewards)
     last = torch.zeros_like(next_value)
     for t in reversed(range(rewards.shape[0])):
         following = next_value if t == rewards.shape[0] - 1 else values[t + 1]
-        alive, g = 1.0 - dones[t], gamma[t] if per_step else gamma
-        delta = rewards[t] + g * following * alive - values[t]
-        last = delta + g * lam * alive * last
+        alive = 1.0 - dones[t]
+        delta = rewards[t] + gamma * following * alive - values[t]
+        last = delta + gamma * lam * alive * last
         advantages[t] = last
     return advantages, advantages + values
 
