@@ -26,6 +26,7 @@ __all__ = ['CheckpointError', 'atomic_write', 'check_writable', 'save_model', 'r
 class CheckpointError(ValueError):
     "A checkpoint file is missing, unreadable or does not match the model asked for."
 
+# %% ../nbs/04_checkpoint.ipynb #4aca84c1
 def atomic_write(path, write) -> Path:
     "Call `write(tmp_path)` on a temporary file next to `path`, then rename it to `path`."
     path = Path(path)
@@ -41,6 +42,7 @@ def atomic_write(path, write) -> Path:
         if os.path.exists(tmp): os.remove(tmp)
     return path
 
+# %% ../nbs/04_checkpoint.ipynb #79992de0
 def check_writable(path, name: str) -> Path:
     "Fail early, naming the option `name`, when no file can be written at `path` (creates its folder)."
     path = Path(path)
@@ -69,6 +71,7 @@ def save_model(model: MiniVLA, path, **meta) -> Path:
     atomic_write(config, lambda tmp: Path(tmp).write_text(json.dumps(doc, indent=2, default=float)))
     return weights
 
+# %% ../nbs/04_checkpoint.ipynb #6f04a77c
 def read_config(path) -> dict:
     "The JSON config of checkpoint `path`."
     _, config = _paths(path)
@@ -94,6 +97,7 @@ def safe_torch_load(path, what: str = "tensor state dict"):
         refused = " — refused by torch.load(weights_only=True), nothing in it was run" if isinstance(e, pickle.UnpicklingError) else ""
         raise CheckpointError(f"{path}: not a readable {what}{refused} ({type(e).__name__}: {why[:200]})") from None
 
+# %% ../nbs/04_checkpoint.ipynb #351ed07d
 def _read_weights(weights: Path) -> dict:
     if not weights.exists(): raise CheckpointError(f"{weights}: weights file not found")
     if weights.suffix in (".pth", ".pt"):
@@ -132,6 +136,7 @@ def pretrained_dir() -> Path:
     from importlib.resources import files
     return Path(str(files("vla_cartpole") / "weights"))
 
+# %% ../nbs/04_checkpoint.ipynb #784dd1b5
 def load_pretrained(name: str = "cartpole", device=None) -> tuple[MiniVLA, dict]:
     "The trained checkpoint shipped with the package (weights stored in fp16, loaded as fp32)."
     path = pretrained_dir() / name
@@ -140,12 +145,14 @@ def load_pretrained(name: str = "cartpole", device=None) -> tuple[MiniVLA, dict]
     model, cfg = load_model(path, device)
     return model.float(), cfg
 
+# %% ../nbs/04_checkpoint.ipynb #96c7d841
 def save_half(model: MiniVLA, path, **meta) -> Path:
     "Save `model` with fp16 weights (half the size; enough precision for a policy) — how the shipped weights are made."
     half = MiniVLA(**model.config).half()
     half.load_state_dict({k: v.half() for k, v in model.state_dict().items()})
     return save_model(half, path, **meta)
 
+# %% ../nbs/04_checkpoint.ipynb #704d719a
 def export_pretrained(src, name: str = "cartpole", dest=None, **provenance) -> Path:
     "Copy the trained checkpoint `src` into the package's weights folder in fp16, keeping its config and adding `provenance`."
     model, doc = load_model(src)

@@ -46,6 +46,7 @@ def is_terminated(state: np.ndarray) -> np.ndarray:
     "True where the pole fell past `THETA_LIMIT` or the cart left `±X_LIMIT`."
     return (np.abs(state[:, 2]) > THETA_LIMIT) | (np.abs(state[:, 0]) > X_LIMIT)
 
+# %% ../nbs/00a_env.ipynb #d0a124d0
 SPEED_SCALE = 0.5   # m/s: a velocity goal's bonus falls by 0.5 per this much speed error
 
 def _at_least_zero(y): return (y + abs(y)) * 0.5   # max(y, 0) in arithmetic; exactly y when y >= 0
@@ -56,6 +57,7 @@ def goal_bonus(x, x_dot, target=0.0, moving=0.0, speed_scale=SPEED_SCALE):
     fast = _at_least_zero(0.5 * (1.0 - abs(x_dot - target) / speed_scale))
     return near + moving * (fast - near)
 
+# %% ../nbs/00a_env.ipynb #4df350f0
 def shaped_reward(state: np.ndarray, terminated: np.ndarray, target=0.0, moving=0.0) -> np.ndarray:
     "1 for surviving + 0.5·uprightness + 0.5·closeness to the goal (default: the centre); 0 on the terminating step."
     angle_bonus = 0.5 * (1.0 - np.abs(state[:, 2]) / THETA_LIMIT)
@@ -75,6 +77,7 @@ def cart_columns(x: np.ndarray) -> np.ndarray:
     "Centre column of the cart for cart positions `x` (metres)."
     return np.rint(CENTER_COL + x * PX_PER_M).astype(np.intp)
 
+# %% ../nbs/00a_env.ipynb #2b587f95
 def _cart_rows(cx: np.ndarray) -> np.ndarray:
     "One row of the cart band, `[len(cx), 1, 256, 3]`, for each cart centre column."
     in_cart = (_COLS >= (cx - CART_W // 2)[:, None]) & (_COLS < (cx + CART_W // 2)[:, None])
@@ -121,6 +124,7 @@ def obs_shape(frame_stack: int = 1) -> tuple:
     "Observation shape for a stack of `frame_stack` frames."
     return (HEIGHT, WIDTH, 3) if frame_stack == 1 else (frame_stack, HEIGHT, WIDTH, 3)
 
+# %% ../nbs/00a_env.ipynb #5d305365
 def _is_positive_int(value) -> bool: return not isinstance(value, bool) and isinstance(value, numbers.Integral) and value >= 1
 
 def _check_positive_int(name, value):
@@ -136,11 +140,13 @@ def check_frame_stride(frame_stride, frame_stack: int = 1) -> int | tuple[int, .
     if _is_positive_int(frame_stride): return int(frame_stride)
     raise ValueError(f"frame_stride must be a positive integer or a list of frame_stack − 1 = {frame_stack - 1} of them, got {frame_stride!r}")
 
+# %% ../nbs/00a_env.ipynb #09bf5f18
 def frame_offsets(frame_stack: int = 1, frame_stride: int | tuple = 1) -> list[int]:
     "Which of the frames an env keeps its observation shows, oldest first: the last one is the newest frame."
     gaps = frame_stride if isinstance(frame_stride, tuple) else (frame_stride,) * (frame_stack - 1)
     return np.cumsum((0, *gaps)).tolist()
 
+# %% ../nbs/00a_env.ipynb #4f9702bd
 def stack_span(frame_stack: int = 1, frame_stride: int | tuple = 1) -> int:
     "How many consecutive frames an env keeps to show `frame_stack` of them, spaced by `frame_stride`."
     return frame_offsets(frame_stack, frame_stride)[-1] + 1

@@ -23,6 +23,7 @@ def compute_returns(rewards, gamma: float = 0.99) -> torch.Tensor:
         returns[t] = running
     return returns
 
+# %% ../nbs/03_gae.ipynb #28c10ed2
 def compute_gae_batch(rewards_t, values_t, next_value_t, dones_t, gamma: float = 0.99, lam: float = 0.95,
                       truncation_values_t=None) -> tuple[torch.Tensor, torch.Tensor]:
     "GAE over `[T, N]` rollouts. `dones_t` marks ends (terminated or truncated); returns `(advantages, returns)`."
@@ -42,6 +43,7 @@ def compute_gae_batch(rewards_t, values_t, next_value_t, dones_t, gamma: float =
         advantages[t] = last
     return advantages, advantages + values
 
+# %% ../nbs/03_gae.ipynb #b7df2fe3
 def compute_gae(rewards, values, next_value, dones, gamma: float = 0.99, lam: float = 0.95,
                 truncation_values=None) -> tuple[torch.Tensor, torch.Tensor]:
     "GAE for one trajectory `[T]`: `compute_gae_batch` on a single column."

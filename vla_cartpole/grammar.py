@@ -60,6 +60,7 @@ def fill(pattern: str, rng: np.random.Generator) -> str:
         return fill(options[rng.integers(len(options))], rng)
     return re.sub(r"\{(\w+)\}", pick, pattern)
 
+# %% ../nbs/01a_grammar.ipynb #aa78a425
 def say(goal: str, rng: np.random.Generator) -> str:
     "A random instruction for `goal` (a key of `TEMPLATES`): a filled template, one time in five polite, one in ten thanked."
     text = fill(TEMPLATES[goal][rng.integers(len(TEMPLATES[goal]))], rng)
@@ -76,6 +77,7 @@ def mirror_words(text: str) -> str:
     "`text` (lower case) with each word of `MIRROR_WORDS` swapped for its mirror image."
     return " ".join(MIRROR_WORDS.get(w, w) for w in text.split())
 
+# %% ../nbs/01a_grammar.ipynb #ca9699a1
 def mirror_goal(name: str) -> str:
     "The goal name of the mirror-image task: *left* and *right* swapped ('move_left' → 'move_right')."
     return "_".join(MIRROR_WORDS.get(w, w) for w in name.split("_"))
@@ -115,6 +117,7 @@ def bag(text: str) -> tuple[str, ...]:
     "What a bag of words sees of `text`, and of its mirror image: its words sorted, the right-side ones read as left."
     return tuple(sorted(MIRROR_WORDS[w] if w.startswith("right") else w for w in text.split()))
 
+# %% ../nbs/01a_grammar.ipynb #c6a61022
 def split(instructions: dict[str, str], held_out_share: float = 0.1, seed: int = 0) -> tuple[dict, dict, dict]:
     "Training instructions, held-out combinations and held-out words (each text → goal name) of `instructions`."
     unseen = set(UNSEEN_WORDS)
@@ -160,6 +163,7 @@ def vocabulary(instructions) -> set[str]:
     "Every word of `instructions` (lower case)."
     return {w for t in instructions for w in t.lower().split()}
 
+# %% ../nbs/01a_grammar.ipynb #c56d2681
 def unknown_words(instruction: str, known: set[str]) -> list[str]:
     "The words of `instruction` not in `known`, in order, each once."
     return list(dict.fromkeys(w for w in instruction.lower().split() if w not in known))

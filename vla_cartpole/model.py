@@ -31,6 +31,7 @@ def pick_device(prefer: str | None = None) -> torch.device:
     if mps is not None and mps.is_available(): return torch.device("mps")
     return torch.device("cpu")
 
+# %% ../nbs/02_model.ipynb #5cfeed22
 def seed_everything(seed: int) -> None:
     "Seed Python's `random`, NumPy and every torch generator (CPU and CUDA). Does not force deterministic CUDA kernels."
     random.seed(seed)
@@ -70,6 +71,7 @@ class CropInvert(nn.Module):
         self.top, self.bottom = top, bottom
     def forward(self, x): return 1.0 - x[:, :, self.top:self.bottom]
 
+# %% ../nbs/02_model.ipynb #dd279452
 def compact_encoder(in_channels: int) -> tuple[nn.Module, int]:
     "A cheaper encoder: crop to rows 20–51 (all that is ever drawn), a 4×4/4 conv, a 3×3/2 conv, then 4,096 → 128."
     return nn.Sequential(
@@ -138,6 +140,7 @@ class BandKeypoints(nn.Module):
             parts.append(((kp[:, :, :-1] - kp[:, :, -1:]) * self.relative_scale).flatten(1))
         return self.mlp(torch.cat(parts, 1))
 
+# %% ../nbs/02_model.ipynb #de45a64c
 def keypoints_encoder(in_channels: int, relative: bool = False) -> tuple[nn.Module, int]:
     "Band keypoints (a spatial soft-argmax per band and colour filter) of each stacked frame, then an MLP to 128."
     return BandKeypoints(in_channels // 3, relative=relative), 128
@@ -149,6 +152,7 @@ def frame_keypoints(self: BandKeypoints, prof: torch.Tensor) -> torch.Tensor:
     kp, mass = self.keypoints(prof)
     return torch.cat([kp.flatten(2), mass.transpose(1, 2)], 2)
 
+# %% ../nbs/02_model.ipynb #4735c4bd
 @patch
 def split_keypoints(self: BandKeypoints, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     "`frame_keypoints` back into keypoints `[B, k, bands, colours]` and band masses `[B, bands, k]`."
@@ -270,12 +274,14 @@ def forward(self: MiniVLA, image, bow_text, return_logits: bool = False) -> torc
     logits = self.actor(_features(self, image, bow_text))
     return logits if return_logits else logits.softmax(-1)
 
+# %% ../nbs/02_model.ipynb #fe80e883
 @patch
 def get_action_and_value(self: MiniVLA, image, bow_text) -> tuple[torch.Tensor, torch.Tensor]:
     "Logits `[B, num_actions]` and values `[B]` from one shared encoding."
     h = _features(self, image, bow_text)
     return self.actor(h), self.critic(h).squeeze(-1)
 
+# %% ../nbs/02_model.ipynb #b2e81b93
 @patch
 def get_value(self: MiniVLA, image, bow_text) -> torch.Tensor:
     "Critic values `[B]`."

@@ -119,6 +119,7 @@ def rerun(self: RolloutPlayer):
     self.play.max = self.slider.max = max(ep["length"] - 1, 0)
     self.show(0)
 
+# %% ../nbs/08_player.ipynb #604218cc
 @patch
 def step_by(self: RolloutPlayer, delta: int):
     "Move the slider `delta` steps (clamped to the episode)."

@@ -41,15 +41,18 @@ def normalise(instruction) -> str:
         raise TypeError(f"instruction must be a str, got {type(instruction).__name__}: {instruction!r}")
     return " ".join(instruction.lower().split())
 
+# %% ../nbs/00_tasks.ipynb #16e368ce
 def goal_name(instruction: str) -> str | None:
     "The name in `GOALS` of the goal an instruction names (any sentence of the grammar), or `None` when it is not in the task set."
     return goal_of(normalise(instruction))
 
+# %% ../nbs/00_tasks.ipynb #d6ff27fe
 def goal_for(instruction: str) -> Goal | None:
     "The goal an instruction names (training or held out), or `None` when it is not in the task set."
     name = goal_name(instruction)
     return None if name is None else GOALS[name]
 
+# %% ../nbs/00_tasks.ipynb #1d49ef6e
 def mirror_instruction(instruction: str) -> str:
     "The instruction for the mirror-image task: *left* and *right* swapped (a trainer uses it with mirrored pictures)."
     return mirror_words(normalise(instruction))
@@ -64,6 +67,7 @@ def goal_error(goal: Goal | None, x: np.ndarray, x_dot: np.ndarray) -> float:
     if goal.kind == "position": return float(np.mean(np.abs(np.asarray(x)[-SUCCESS_WINDOW:] - goal.target)))
     return float(abs(np.mean(np.asarray(x_dot)[-SUCCESS_WINDOW:]) - goal.target))
 
+# %% ../nbs/00_tasks.ipynb #7e23571d
 def episode_success(goal: Goal | None, x: np.ndarray, x_dot: np.ndarray, length: int, max_steps: int) -> bool:
     "Did an episode of `length` steps (states after each step: `x`, `x_dot`) survive all `max_steps` and meet `goal`?"
     if length < max_steps: return False

@@ -19,6 +19,7 @@ def word_bucket(word: str, vocab_size: int = 1000) -> int:
     "Bucket of `word`: the first 8 bytes of its SHA-256 digest, little-endian, modulo `vocab_size`."
     return int.from_bytes(hashlib.sha256(word.encode("utf-8")).digest()[:8], "little") % vocab_size
 
+# %% ../nbs/01_text.ipynb #2ebb431d
 def _check_vocab_size(vocab_size):
     if isinstance(vocab_size, bool) or not isinstance(vocab_size, numbers.Integral) or vocab_size < 1:
         raise ValueError(f"vocab_size must be a positive integer, got {vocab_size!r}")
@@ -37,6 +38,7 @@ def make_bow_instruction(text: str, vocab_size: int = 1000) -> torch.Tensor:
     for word in _words(text): bow[word_bucket(word, vocab_size)] += 1
     return bow
 
+# %% ../nbs/01_text.ipynb #ee2cc9c6
 def make_bow_batch(texts: Sequence[str], vocab_size: int = 1000) -> torch.Tensor:
     "Stack `make_bow_instruction` for a list of instructions: `[len(texts), vocab_size]`."
     if isinstance(texts, str): raise TypeError("make_bow_batch takes a list of instructions, got a single str")

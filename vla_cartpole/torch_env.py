@@ -55,10 +55,12 @@ def torch_physics_step(state: torch.Tensor, action: torch.Tensor, cos: torch.Ten
     return torch.stack([x + DT * x_dot, x_dot + DT * x_acc,
                         theta + DT * theta_dot, theta_dot + DT * theta_acc], dim=1)
 
+# %% ../nbs/00c_torch_env.ipynb #060d618e
 def torch_is_terminated(state: torch.Tensor) -> torch.Tensor:
     "`is_terminated` on tensors."
     return (state[:, 2].abs() > THETA_LIMIT) | (state[:, 0].abs() > X_LIMIT)
 
+# %% ../nbs/00c_torch_env.ipynb #34753a0b
 def torch_shaped_reward(state: torch.Tensor, terminated: torch.Tensor, target=0.0, moving=0.0) -> torch.Tensor:
     "`shaped_reward` on tensors (float64); the goal part is the NumPy env's own `goal_bonus`."
     c = _consts(state.device)
@@ -174,6 +176,7 @@ def reset(self: TorchCartPoleVectorEnv, *, seed: int | list | None = None, optio
     self._reset_envs(np.arange(self.num_envs))
     return self._obs(), self._info(self.state)
 
+# %% ../nbs/00c_torch_env.ipynb #69ff4d2d
 @patch
 def step(self: TorchCartPoleVectorEnv, actions):
     a, n = self._actions(actions), self.num_envs
@@ -204,6 +207,7 @@ def step(self: TorchCartPoleVectorEnv, actions):
     info.update(final_obs=final_obs, _final_obs=mask, final_info=final_info, _final_info=mask.clone())
     return self._obs(), reward, terminated, truncated, info
 
+# %% ../nbs/00c_torch_env.ipynb #473d0f49
 @patch
 def render(self: TorchCartPoleVectorEnv):
     "The newest frame of every environment, `[N, 64, 256, 3]` uint8 on the device."
@@ -217,6 +221,7 @@ def state_dict(self: TorchCartPoleVectorEnv) -> dict:
                 stack=self._stack.cpu().numpy().copy(), rngs=[None if r is None else r.bit_generator.state for r in self._rngs],
                 **self._instruction_state())
 
+# %% ../nbs/00c_torch_env.ipynb #b7f29665
 @patch
 def load_state_dict(self: TorchCartPoleVectorEnv, d: dict) -> torch.Tensor:
     "Restore what `state_dict` returned — from this env or a NumPy env with the same `num_envs`, `frame_stack` and `frame_stride`; returns the observations."

@@ -157,6 +157,7 @@ def reset(self: MiniCartPoleVisionVectorEnv, *, seed: int | list | None = None, 
     self._reset_envs(np.arange(self.num_envs))
     return self._obs(), self._info(self.state)
 
+# %% ../nbs/00b_vector_env.ipynb #76f8b6d7
 @patch
 def step(self: MiniCartPoleVisionVectorEnv, actions):
     actions = _check_actions(actions, self.num_envs)
@@ -184,6 +185,7 @@ def step(self: MiniCartPoleVisionVectorEnv, actions):
     info.update(final_obs=final_obs, _final_obs=mask, final_info=final_info, _final_info=mask.copy())
     return self._obs(), reward, terminated, truncated, info
 
+# %% ../nbs/00b_vector_env.ipynb #95ee4126
 @patch
 def render(self: MiniCartPoleVisionVectorEnv):
     "The newest frame of every environment, `[N, 64, 256, 3]` uint8."
@@ -209,6 +211,7 @@ def state_dict(self: MiniCartPoleVisionVectorEnv) -> dict:
     return dict(state=self.state.copy(), steps=self.steps.copy(), stack=self._in_order().copy(),
                 rngs=[None if r is None else r.bit_generator.state for r in self._rngs], **self._instruction_state())
 
+# %% ../nbs/00b_vector_env.ipynb #cb164474
 @patch
 def load_state_dict(self: MiniCartPoleVisionVectorEnv, d: dict) -> np.ndarray:
     "Restore what `state_dict` returned (into an env with the same `num_envs`, `frame_stack` and `frame_stride`); returns the observations."

@@ -29,6 +29,7 @@ def moving_average(values, window: int = 20) -> np.ndarray:
     lo = np.maximum(0, idx - window)
     return (csum[idx] - csum[lo]) / (idx - lo)
 
+# %% ../nbs/06_visualization.ipynb #9f84b30c
 def plot_training_progress(rewards, lengths, window: int = 20, evals: list | None = None):
     "Episode rewards and lengths over training, each with a `window`-episode moving average; greedy evals if given."
     fig, axes = plt.subplots(1, 2, figsize=(12, 4))
@@ -68,6 +69,7 @@ def frame_strip(frames, n: int = 8) -> np.ndarray:
     sep = np.full((frames.shape[1], 2, 3), 128, np.uint8)
     return np.concatenate([x for i in idx for x in (frames[i], sep)][:-1], axis=1), idx
 
+# %% ../nbs/06_visualization.ipynb #1d642aa8
 def plot_episode_summary(episode: dict, title: str | None = None):
     "Three-row summary of a recorded episode: frame strip; reward vs value and action probabilities; x and theta."
     fig = plt.figure(figsize=(13, 7))
@@ -103,6 +105,7 @@ def add_timeline(frames: np.ndarray, height: int = 3) -> np.ndarray:
     bar[1::2, -1, -1] = 200                       # odd steps: one pixel lighter than even ones
     return np.concatenate([frames, bar], axis=1)
 
+# %% ../nbs/06_visualization.ipynb #4639dac3
 def save_gif(frames, path, fps: int = 20, scale: int = 2) -> Path:
     "Write `frames` (`[T, 64, 256, 3]` uint8) as an animated GIF with a timeline, one frame per step, enlarged `scale` times."
     from PIL import Image
